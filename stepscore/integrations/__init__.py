@@ -1,0 +1,1 @@
+"""Thin adapters to TRL, veRL, OpenRLHF, a reward server and Ray."""

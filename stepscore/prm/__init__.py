@@ -1,0 +1,1 @@
+"""Learned step scorers (process reward models): inference, aggregation, training."""

@@ -1,0 +1,189 @@
+"""The data model: a reasoning `Trace` split into `Step`s.
+
+A step is a span of the trace text, never a copy detached from it: ``step.text ==
+trace.text[step.start:step.end]`` always holds, so scores, labels and token positions
+computed on steps can be mapped back onto the text a model saw.
+
+>>> t = Trace(text="2 + 2 = 4\\nSo the answer is 4.", steps=(
+...     Step(text="2 + 2 = 4", start=0, end=9, index=0),
+...     Step(text="So the answer is 4.", start=10, end=29, index=1, label=1.0),
+... ))
+>>> Trace.from_dict(t.to_dict()) == t
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal, get_args
+
+from stepscore.errors import TraceError
+
+__all__ = ["Segmentation", "Step", "Trace", "TraceKind"]
+
+TraceKind = Literal["cot", "pot", "refine"]
+TRACE_KINDS: tuple[str, ...] = get_args(TraceKind)
+SegmentationStatus = Literal["ok", "fallback", "empty"]
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step: the span ``[start, end)`` of its trace's text.
+
+    ``kind`` says what the step is ("thought", "code", "comment", "draft", "feedback",
+    "revision", "answer"); ``label`` is a correctness label in [0, 1] (1.0 good,
+    0.0 bad, soft values for Monte-Carlo estimates, None for unlabelled); ``round`` is
+    the refinement round (0 = first draft) in self-refinement traces, else None.
+    """
+
+    text: str
+    start: int
+    end: int
+    index: int
+    kind: str = "thought"
+    label: float | None = None
+    round: int | None = None
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end or self.end - self.start != len(self.text):
+            raise TraceError(
+                f"step {self.index}: span [{self.start}, {self.end}) does not fit "
+                f"its text of length {len(self.text)}"
+            )
+        label = self.label
+        if label is not None and not 0.0 <= label <= 1.0:  # also rejects NaN
+            raise TraceError(f"step {self.index}: label {label!r} is outside [0, 1]")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "index": self.index,
+            "kind": self.kind,
+            "label": self.label,
+            "round": self.round,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Segmentation:
+    """How a trace was split: the strategy used, and whether it had to fall back.
+
+    ``status`` is "ok", "fallback" (the requested strategy could not apply, e.g.
+    Python source that does not parse was split by lines; ``reason`` says why) or
+    "empty" (no text to split). ``separator`` is the explicit step tag when the
+    steps were delimited by one (e.g. Math-Shepherd's ``ки``).
+    """
+
+    strategy: str
+    status: SegmentationStatus = "ok"
+    reason: str = ""
+    separator: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "strategy": self.strategy,
+            "status": self.status,
+            "reason": self.reason,
+            "separator": self.separator,
+        }
+
+
+@dataclass(frozen=True)
+class Trace:
+    """A reasoning trace: the prompt, the response ``text`` and its ``steps``.
+
+    Steps are in text order and do not overlap; text between them is separator
+    material (white space, step tags). ``reference`` is the gold answer (or tests),
+    ``answer`` the extracted final answer, ``meta`` free JSON-compatible metadata.
+    """
+
+    text: str
+    steps: tuple[Step, ...] = ()
+    kind: TraceKind = "cot"
+    prompt: str = ""
+    reference: str | None = None
+    answer: str | None = None
+    id: str | None = None
+    segmentation: Segmentation | None = None
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.kind not in TRACE_KINDS:
+            raise TraceError(f"trace kind {self.kind!r} is not one of {TRACE_KINDS}")
+        if not isinstance(self.steps, tuple):
+            object.__setattr__(self, "steps", tuple(self.steps))
+        text, previous_end = self.text, 0
+        for position, step in enumerate(self.steps):
+            if step.index != position:
+                raise TraceError(f"step at position {position} has index {step.index}")
+            if step.start < previous_end:
+                raise TraceError(f"step {position} starts before the previous step ends")
+            if text[step.start : step.end] != step.text:
+                raise TraceError(f"step {position}: text differs from the trace text at its span")
+            previous_end = step.end
+
+    # -- views -------------------------------------------------------------------------
+
+    @property
+    def step_texts(self) -> list[str]:
+        return [step.text for step in self.steps]
+
+    @property
+    def labels(self) -> list[float | None]:
+        return [step.label for step in self.steps]
+
+    def first_error(self, threshold: float = 0.5) -> int | None:
+        """Index of the earliest step labelled below ``threshold``, or None."""
+        for step in self.steps:
+            if step.label is not None and step.label < threshold:
+                return step.index
+        return None
+
+    def with_labels(self, labels: Iterable[float | None]) -> Trace:
+        """A copy with one label per step (a length mismatch raises)."""
+        labels = list(labels)
+        if len(labels) != len(self.steps):
+            raise TraceError(f"{len(labels)} labels for {len(self.steps)} steps")
+        steps = tuple(replace(s, label=None if v is None else float(v)) for s, v in zip(self.steps, labels))
+        return replace(self, steps=steps)
+
+    # -- JSON --------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-compatible dict; `Trace.from_dict` inverts it exactly."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "prompt": self.prompt,
+            "text": self.text,
+            "steps": [step.to_dict() for step in self.steps],
+            "reference": self.reference,
+            "answer": self.answer,
+            "segmentation": None if self.segmentation is None else self.segmentation.to_dict(),
+            "meta": dict(self.meta),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Trace:
+        """Build a trace from `to_dict` output; a malformed dict raises `TraceError`."""
+        if not isinstance(data, Mapping) or not isinstance(data.get("text"), str):
+            raise TraceError("a trace needs a 'text' string")
+        try:
+            steps = tuple(Step(**step) for step in data.get("steps") or ())
+            seg = data.get("segmentation")
+            return cls(
+                text=data["text"],
+                steps=steps,
+                kind=data.get("kind", "cot"),
+                prompt=data.get("prompt") or "",
+                reference=data.get("reference"),
+                answer=data.get("answer"),
+                id=data.get("id"),
+                segmentation=None if seg is None else Segmentation(**seg),
+                meta=dict(data.get("meta") or {}),
+            )
+        except TypeError as exc:  # unknown or missing dataclass fields
+            raise TraceError(f"malformed trace dict: {exc}") from exc

@@ -1,0 +1,1 @@
+"""Rewards built from verifiers and PRMs, and their weighted combination."""

@@ -1,0 +1,1 @@
+"""Advantage estimators and trainers for outcome- and process-level RL (GRPO, PPO)."""

@@ -1,0 +1,1 @@
+"""Sample traces shipped with stepscore (the default input of `stepscore eval`)."""

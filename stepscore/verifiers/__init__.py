@@ -1,0 +1,1 @@
+"""Executable judges: math answers, code, steps and the sandboxes they run in."""
