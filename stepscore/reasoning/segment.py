@@ -1,0 +1,187 @@
+"""`segment`: one entry point from a response (or chat turns) to a `Trace` with steps.
+
+It dispatches on the trace kind — chain-of-thought (`cot`), program-of-thought
+(`pot`), self-refinement (`refine`) — or recognises it (``kind="auto"``). Any text
+gives a trace, never an exception: empty text gives no steps (status "empty"), and
+a strategy that cannot apply falls back and says so in ``trace.segmentation``.
+
+>>> trace = segment("Step 1: 3 * 4 = 12.\\nStep 2: 12 + 1 = 13.\\nThe answer is 13.")
+>>> [s.text for s in trace.steps]
+['Step 1: 3 * 4 = 12.', 'Step 2: 12 + 1 = 13.\\nThe answer is 13.']
+>>> segment("x = 3\\nans = x * 2", kind="auto").kind
+'pot'
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from typing import Any
+
+from stepscore.errors import UnknownNameError
+from stepscore.reasoning.cot import COT_STRATEGIES, DEFAULT_TAG, split_cot
+from stepscore.reasoning.pot import split_python, split_python_lines
+from stepscore.reasoning.refine import (
+    DEFAULT_MARKERS,
+    RefineMarkers,
+    Section,
+    has_refine_markers,
+    sections_from_turns,
+    split_refine,
+)
+from stepscore.reasoning.trace import TRACE_KINDS, Segmentation, Step, Trace
+
+__all__ = ["POT_STRATEGIES", "detect_kind", "segment"]
+
+POT_STRATEGIES = ("ast", "lines")
+_FENCE = re.compile(r"^[ \t]*```[ \t]*(?:python3?|py)?[ \t]*\n(.*?)^[ \t]*```[ \t]*$", re.M | re.S | re.I)
+_CODE_LINE = re.compile(
+    r"^[ \t]*(?:def |class |import |from [\w.]+ import |(?:for|while|if|elif|with|try)\b.*:[ \t]*$"
+    r"|else:|return\b|print\(|#|\"\"\"|'''|@|[A-Za-z_][\w.\[\]'\"]*[ \t]*(?:[-+*/%]|//|\*\*)?=[^=])",
+    re.M,
+)
+_MAX_SNIFF = 1 << 20  # do not try to parse more than 1 MiB just to guess the kind
+
+Span = tuple[int, int, str, int | None]  # start, end, step kind, round
+
+
+def segment(
+    text: str | Sequence[str | Mapping[str, str]],
+    kind: str = "auto",
+    strategy: str = "auto",
+    *,
+    tag: str = DEFAULT_TAG,
+    markers: RefineMarkers = DEFAULT_MARKERS,
+    prompt: str = "",
+    reference: str | None = None,
+    id: str | None = None,
+    meta: Mapping[str, Any] | None = None,
+) -> Trace:
+    """Split a response into steps.
+
+    ``kind``: "cot" | "pot" | "refine" | "auto". ``strategy`` for CoT (and for the
+    sections of a refinement trace): "auto" or one of `COT_STRATEGIES`; for PoT:
+    "auto" | "ast" | "lines". A list of chat turns (strings or ``{"role", "content"}``
+    mappings) is read as a refinement trace.
+    """
+    if kind != "auto" and kind not in TRACE_KINDS:
+        raise UnknownNameError("trace kind", kind, ("auto", *TRACE_KINDS))
+    allowed = POT_STRATEGIES if kind == "pot" else COT_STRATEGIES
+    if strategy != "auto" and strategy not in allowed:
+        raise UnknownNameError(f"{kind} strategy", strategy, ("auto", *allowed))
+    common = {"reference": reference, "id": id, "meta": dict(meta) if meta else {}}
+    if text.__class__ is not str and not isinstance(text, str):
+        if not isinstance(text, Sequence):
+            raise TypeError(f"segment() takes a string or a list of chat turns, not {type(text).__name__}")
+        turn_prompt, joined, sections = sections_from_turns(text)
+        spans = _split_sections(joined, sections, strategy, tag)
+        seg = Segmentation(strategy="refine:turns")
+        return _trace(joined, spans, "refine", seg, prompt=prompt or turn_prompt, **common)
+    if not text.strip():
+        kind = "cot" if kind == "auto" else kind
+        return _trace(text, [], kind, Segmentation(strategy=strategy, status="empty", reason="no text"), prompt=prompt, **common)
+    if kind == "auto":
+        kind = detect_kind(text, markers)
+    spans, seg = _SPLITTERS[kind](text, strategy, tag, markers)
+    return _trace(text, spans, kind, seg, prompt=prompt, **common)
+
+
+def detect_kind(text: str, markers: RefineMarkers = DEFAULT_MARKERS) -> str:
+    """"refine" when the text shows feedback and draft/revision markers, "pot" when it
+    is Python source (or mostly a fenced Python block), else "cot"."""
+    if has_refine_markers(text, markers):
+        return "refine"
+    fenced = _FENCE.search(text) if "```" in text else None
+    if fenced is not None:
+        code = sum(len(block[1]) for block in _FENCE.finditer(text))
+        return "pot" if 3 * code >= len(text) and _looks_like_python(fenced[1]) else "cot"
+    return "pot" if _looks_like_python(text) else "cot"
+
+
+def _looks_like_python(source: str) -> bool:
+    if len(source) > _MAX_SNIFF or not _CODE_LINE.match(source.lstrip()):
+        return False  # programs open with code, a comment or a docstring; prose does not
+    lines = [line for line in source.splitlines() if line.strip()]
+    codeish = sum(1 for line in lines if _CODE_LINE.match(line))
+    if codeish * 10 < len(lines) * 6:
+        return False
+    try:
+        ast.parse(source)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return False
+    return True
+
+
+def _split_cot(text: str, strategy: str, tag: str, markers: RefineMarkers) -> tuple[list[Span], Segmentation]:
+    spans, used = split_cot(text, strategy, tag=tag)
+    seg = _segmentation(used, tag if used == "tag" else None)
+    return [(a, b, "thought", None) for a, b in spans], seg  # type: ignore[misc]
+
+
+def _split_pot(text: str, strategy: str, tag: str, markers: RefineMarkers) -> tuple[list[Span], Segmentation]:
+    if strategy == "lines":
+        spans = [(a, b, k, None) for a, b, k in split_python_lines(text)]
+        return spans, Segmentation(strategy="pot:lines")
+    spans, reasons = _split_code_and_prose(text, 0, len(text))
+    status = "fallback" if reasons else "ok"
+    return spans, Segmentation(strategy="pot:ast", status=status, reason="; ".join(reasons))
+
+
+def _split_refine(text: str, strategy: str, tag: str, markers: RefineMarkers) -> tuple[list[Span], Segmentation]:
+    sections = split_refine(text, markers)
+    spans = _split_sections(text, sections, strategy, tag)
+    if len(sections) == 1:
+        reason = "no refinement markers found; the whole text is one draft"
+        return spans, Segmentation(strategy="refine:markers", status="fallback", reason=reason)
+    return spans, Segmentation(strategy="refine:markers")
+
+
+@lru_cache(maxsize=64)
+def _segmentation(strategy: str, separator: str | None) -> Segmentation:
+    return Segmentation(strategy=strategy, separator=separator)  # immutable, so shared
+
+
+_SPLITTERS = {"cot": _split_cot, "pot": _split_pot, "refine": _split_refine}
+
+
+def _split_sections(text: str, sections: list[Section], strategy: str, tag: str) -> list[Span]:
+    spans: list[Span] = []
+    for lo, hi, kind, rnd in sections:
+        body = text[lo:hi]
+        if ("```" in body and _FENCE.search(body)) or _looks_like_python(body):
+            parts, _ = _split_code_and_prose(text, lo, hi)
+            spans.extend((a, b, kind, rnd) for a, b, _, _ in parts)
+        else:
+            spans.extend((lo + a, lo + b, kind, rnd) for a, b in split_cot(body, strategy, tag=tag)[0])
+    return spans
+
+
+def _split_code_and_prose(text: str, lo: int, hi: int) -> tuple[list[Span], list[str]]:
+    """Fenced Python blocks split into statements, the prose around them into thoughts;
+    text with no fence is read as Python source. Returns spans and fallback reasons."""
+    body = text[lo:hi]
+    blocks = list(_FENCE.finditer(body))
+    if not blocks:
+        spans, reason = split_python(body, lo)
+        return [(a, b, k, None) for a, b, k in spans], [reason] if reason else []
+    spans: list[Span] = []
+    reasons: list[str] = []
+    cursor = 0
+    for block in blocks:
+        prose = body[cursor : block.start()]
+        spans.extend((lo + cursor + a, lo + cursor + b, "thought", None) for a, b in split_cot(prose)[0])
+        code_spans, reason = split_python(block[1], lo + block.start(1))
+        spans.extend((a, b, k, None) for a, b, k in code_spans)
+        reasons += [reason] if reason else []
+        cursor = block.end()
+    spans.extend((lo + cursor + a, lo + cursor + b, "thought", None) for a, b in split_cot(body[cursor:])[0])
+    return spans, reasons
+
+
+def _trace(text: str, spans: list[Span], kind: str, seg: Segmentation, **fields: Any) -> Trace:
+    steps = tuple(
+        Step(text[a:b], a, b, i, step_kind, None, rnd) for i, (a, b, step_kind, rnd) in enumerate(spans)
+    )
+    return Trace(text=text, steps=steps, kind=kind, segmentation=seg, **fields)  # type: ignore[arg-type]
