@@ -37,10 +37,11 @@ _HEADER = re.compile(
     re.I | re.M,
 )
 _NUMBERED = re.compile(r"^[ \t]*(\d{1,3})[.)][ \t]+\S", re.M)
-_SENTENCE_END = re.compile(
-    r"(?<!\b[Mm]r)(?<!\b[Mm]s)(?<!\b[Dd]r)(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\betc)(?<!\bNo)"
-    r"[.!?]['\")\]]*[ \t]+(?=[A-Z0-9$\\(\"'])"
-    r"|\s*\n\s*"
+_SENTENCE_END = re.compile(  # the white space after a sentence's end mark (not after "Mr.")
+    r"(?:(?<=[.!?])|(?<=[.!?]['\")\]]))"
+    r"(?<!\b[Mm]r\.)(?<!\b[Mm]s\.)(?<!\b[Dd]r\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\bNo\.)"
+    r"[ \t]+(?=[A-Z0-9$\\(\"'])"
+    r"|\n"
 )
 
 

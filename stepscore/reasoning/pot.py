@@ -1,7 +1,8 @@
 """Program-of-thought segmentation: a Python program split into top-level statements.
 
 Each top-level statement is one step (a compound statement — ``for``, ``if``, ``def``
-with its body — is one step; statements sharing a line share a step), spans are whole
+with its body — is one step; statements sharing a line share a step; a program that
+is one function and its call, PAL style, is split inside the function), spans are whole
 lines, comment lines attach to the statement below them, and trailing comments form
 a step of their own. Source that does not parse falls back to line groups (a line
 at column 0 starts a step; indented lines stay with it) and says so.
@@ -45,9 +46,7 @@ def _statement_spans(source: str, tree: ast.Module, offset: int) -> list[Span]:
     starts = [0] + [m.end() for m in _LINE_BREAK.finditer(source)]  # line starts, 0-based lines
     lines = [source[a:b] for a, b in zip(starts, [*starts[1:], len(source)])]
     groups: list[list[int]] = []  # [first_line, last_line], 0-based, inclusive
-    for node in tree.body:
-        first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", ()))]) - 1
-        last = (node.end_lineno or node.lineno) - 1
+    for first, last in _units(tree):
         if groups and first <= groups[-1][1]:
             groups[-1][1] = max(groups[-1][1], last)
         else:
@@ -62,6 +61,34 @@ def _statement_spans(source: str, tree: ast.Module, offset: int) -> list[Span]:
     if tail:
         spans.append(_trimmed(source, starts[tail[0]], _line_end(lines, starts, tail[-1]), offset, "comment"))
     return spans
+
+
+def _units(tree: ast.Module) -> list[tuple[int, int]]:
+    """0-based line ranges of the statements that make the steps.
+
+    A program that is one function plus a call of it (PAL's ``def solution():``)
+    is split into the statements of that function's body, the ``def`` line going
+    with the first of them; anything else into its top-level statements.
+    """
+    body = tree.body
+    functions = [n for n in body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    main = functions[0] if len(functions) == 1 and len(functions[0].body) > 1 else None
+    others = [n for n in body if n is not main and not isinstance(n, (ast.Import, ast.ImportFrom))]
+    if len(others) > 2 or not all(isinstance(n, (ast.Assign, ast.Expr)) for n in others):
+        main = None  # more than a function and its call: keep top-level statements
+    units = []
+    for node in body:
+        first = _first_line(node)
+        if node is main:
+            inner = [(_first_line(n), (n.end_lineno or n.lineno) - 1) for n in node.body]
+            units += [(first, inner[0][1]), *inner[1:]]
+        else:
+            units.append((first, (node.end_lineno or node.lineno) - 1))
+    return units
+
+
+def _first_line(node: ast.stmt) -> int:
+    return min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", ()))]) - 1
 
 
 def _first_comment_line(lines: list[str], lo: int, first: int) -> int:

@@ -95,9 +95,14 @@ def detect_kind(text: str, markers: RefineMarkers = DEFAULT_MARKERS) -> str:
         return "refine"
     fenced = _FENCE.search(text) if "```" in text else None
     if fenced is not None:
-        code = sum(len(block[1]) for block in _FENCE.finditer(text))
-        return "pot" if 3 * code >= len(text) and _looks_like_python(fenced[1]) else "cot"
+        code = sum(_count_lines(block[1]) for block in _FENCE.finditer(text))
+        prose = _count_lines(text) - code - 2 * len(_FENCE.findall(text))  # fences are not prose
+        return "pot" if code >= prose and _looks_like_python(fenced[1]) else "cot"
     return "pot" if _looks_like_python(text) else "cot"
+
+
+def _count_lines(text: str) -> int:
+    return sum(1 for line in text.splitlines() if line.strip())
 
 
 def _looks_like_python(source: str) -> bool:

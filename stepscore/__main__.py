@@ -1,0 +1,3 @@
+from stepscore.cli import main
+
+raise SystemExit(main())

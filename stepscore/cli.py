@@ -1,0 +1,181 @@
+"""The `stepscore` command.
+
+    stepscore eval [FILE] [--out DIR]      judge traces (default: the shipped sample)
+    stepscore segment FILE                 split texts or traces into steps
+
+Exit status: 0 when every input record was processed, 1 when some could not be read
+(each is reported with its line number; the others are still processed), 2 for a
+usage error (unknown name, missing file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from stepscore import __version__
+from stepscore.errors import FormatError, StepscoreError
+from stepscore.evaluate import EvalRecord, evaluate_trace, summarize
+from stepscore.jsonl import read_json_records, write_jsonl
+from stepscore.reasoning.cot import COT_STRATEGIES, DEFAULT_TAG
+from stepscore.reasoning.inputs import trace_from_input
+from stepscore.reasoning.segment import POT_STRATEGIES
+from stepscore.reasoning.trace import TRACE_KINDS, Trace
+from stepscore.samples import sample_traces_path
+from stepscore.table import render_table
+
+__all__ = ["main"]
+
+log = logging.getLogger("stepscore")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.run(args))
+    except (StepscoreError, OSError) as exc:
+        print(f"stepscore: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="stepscore", description="Process supervision and verification of LLM reasoning.")
+    parser.add_argument("--version", action="version", version=f"stepscore {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+
+    ev = commands.add_parser("eval", help="judge reasoning traces (default: the shipped sample)")
+    ev.add_argument("file", nargs="?", help="JSONL of texts or traces, a .json list, or - (default: the sample)")
+    _input_options(ev)
+    ev.add_argument("--out", type=Path, help="folder for per-trace JSONL and a JSON summary")
+    ev.add_argument("--limit", type=int, help="only the first N records")
+    ev.set_defaults(run=_cmd_eval)
+
+    seg = commands.add_parser("segment", help="split texts or traces into steps")
+    seg.add_argument("file", help="JSONL of texts or traces, a .json list, or - for standard input")
+    _input_options(seg)
+    shape = seg.add_mutually_exclusive_group()
+    shape.add_argument("--table", dest="table", action="store_true", default=None, help="readable table")
+    shape.add_argument("--jsonl", dest="table", action="store_false", help="traces as JSONL")
+    seg.add_argument("-o", "--output", type=Path, help="write the traces to this JSONL file")
+    seg.set_defaults(run=_cmd_segment)
+    return parser
+
+
+def _input_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", default=None, help="read a named format (processbench, prm800k, math_shepherd, trl, jsonl)")
+    parser.add_argument("--kind", default="auto", choices=("auto", *TRACE_KINDS), help="trace kind (default: per record)")
+    strategies = sorted({*COT_STRATEGIES, *POT_STRATEGIES})
+    parser.add_argument("--strategy", default="auto", choices=("auto", *strategies), help="step strategy")
+    parser.add_argument("--tag", default=DEFAULT_TAG, help=f"explicit step tag (default {DEFAULT_TAG!r})")
+
+
+def _read(args: argparse.Namespace, path: str, *, resegment: bool) -> tuple[list[Trace], list[FormatError]]:
+    if path != "-" and not Path(path).is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    if args.format:
+        from stepscore.reasoning.formats import read_traces
+
+        result = read_traces(path, format=args.format)
+        return result.traces, list(result.errors)
+    traces: list[Trace] = []
+    errors: list[FormatError] = []
+    for record in read_json_records(path):
+        if record.error is not None:
+            errors.append(FormatError(record.error, line=record.line))
+            continue
+        try:
+            traces.append(trace_from_input(record.value, kind=args.kind, strategy=args.strategy, resegment=resegment, line=record.line))
+        except FormatError as exc:
+            errors.append(exc)
+    return traces, errors
+
+
+def _report_errors(errors: list[FormatError], total: int) -> int:
+    for error in errors:
+        print(f"stepscore: {error}", file=sys.stderr)
+    if errors:
+        print(f"stepscore: {len(errors)} of {total} records could not be read (see above)", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def _cmd_segment(args: argparse.Namespace) -> int:
+    traces, errors = _read(args, args.file, resegment=True)
+    as_table = sys.stdout.isatty() if args.table is None and args.output is None else bool(args.table)
+    if args.output is not None:
+        write_jsonl((t.to_dict() for t in traces), args.output)
+    elif as_table:
+        rows = [
+            {"trace": t.id or f"#{n + 1}", "step": s.index, "kind": s.kind, "round": s.round, "span": f"{s.start}-{s.end}", "text": s.text}
+            for n, t in enumerate(traces)
+            for s in t.steps
+        ]
+        print(render_table(rows, max_width=70))
+    else:
+        _write_lines(sys.stdout, (t.to_dict() for t in traces))
+    return _report_errors(errors, len(traces) + len(errors))
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    path = args.file or str(sample_traces_path())
+    started = time.perf_counter()
+    traces, errors = _read(args, path, resegment=False)
+    if args.limit is not None:
+        traces = traces[: max(args.limit, 0)]
+    records: list[EvalRecord] = []
+    for position, trace in enumerate(tqdm(traces, desc="eval", unit="trace", file=sys.stderr, disable=None, leave=False)):
+        records.append(evaluate_trace(trace, position=position))
+    summary = summarize(records, input_errors=len(errors))
+    print(render_table([_row(r) for r in records]))
+    print()
+    print(render_table([{"metric": k, "value": _plain(v)} for k, v in summary.to_dict().items()], max_width=80))
+    if args.out is not None:
+        _write_eval(args.out, path, traces, records, summary.to_dict(), time.perf_counter() - started)
+        print(f"\nwrote {args.out / 'traces.jsonl'} and {args.out / 'summary.json'}")
+    return _report_errors(errors, len(traces) + len(errors))
+
+
+def _row(record: EvalRecord) -> dict[str, object]:
+    return {
+        "id": record.id,
+        "kind": record.kind,
+        "strategy": record.strategy,
+        "steps": record.n_steps,
+        "answer": record.answer if record.answer_status == "ok" else f"({record.answer_status})",
+        "reference": record.reference,
+        "first error (given)": record.expected_error_step,
+    }
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items()) or "-"
+    return value
+
+
+def _write_eval(out: Path, source: str, traces: list[Trace], records: list[EvalRecord], summary: dict[str, object], wall_s: float) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    write_jsonl(({**r.to_dict(), "trace": t.to_dict()} for r, t in zip(records, traces)), out / "traces.jsonl")
+    meta = {"stepscore_version": __version__, "input": source, "wall_s": round(wall_s, 3)}
+    (out / "summary.json").write_text(json.dumps({**summary, **meta}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _write_lines(stream: TextIO, records: object) -> None:
+    for record in records:  # type: ignore[attr-defined]
+        stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

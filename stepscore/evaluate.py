@@ -1,0 +1,127 @@
+"""The main job behind `stepscore eval`: judge each trace, then sum up.
+
+For now a trace's judgement is its segmentation and its extracted final answer;
+verification, step checks and PRM scores join the same record as they land.
+
+>>> from stepscore.reasoning import segment
+>>> record = evaluate_trace(segment("2 + 3 = 5.\\nThe answer is 5.", reference="5"))
+>>> record.answer, record.n_steps
+('5', 2)
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from stepscore.reasoning.trace import Trace
+from stepscore.verifiers.math import extract_answer
+
+__all__ = ["EvalRecord", "EvalSummary", "evaluate_trace", "summarize"]
+
+
+@dataclass(frozen=True, slots=True)
+class EvalRecord:
+    """What `stepscore eval` found about one trace.
+
+    ``answer_status`` is "ok", "no_answer", or "needs_execution" (a program whose
+    answer only running it can tell). ``expected_error_step`` is the step that holds
+    the trace's known first wrong step (from a ``wrong_step`` substring in its
+    metadata), when the input says so.
+    """
+
+    id: str
+    kind: str
+    strategy: str
+    segmentation_status: str
+    n_steps: int
+    answer: str | None
+    answer_status: str
+    answer_rule: str | None
+    reference: str | None
+    expected_error_step: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class EvalSummary:
+    """Totals over a run; ``input_errors`` counts records that could not be read."""
+
+    n_traces: int
+    n_steps: int
+    by_kind: dict[str, int] = field(default_factory=dict)
+    strategies: dict[str, int] = field(default_factory=dict)
+    answers_extracted: int = 0
+    needs_execution: int = 0
+    segmentation_fallbacks: int = 0
+    empty_traces: int = 0
+    input_errors: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def evaluate_trace(trace: Trace, *, position: int = 0) -> EvalRecord:
+    """Judge one trace; ``position`` names it when it has no id."""
+    answer, status, rule = _final_answer(trace)
+    seg = trace.segmentation
+    return EvalRecord(
+        id=trace.id if trace.id is not None else f"#{position + 1}",
+        kind=trace.kind,
+        strategy=seg.strategy if seg else "given",
+        segmentation_status=seg.status if seg else "ok",
+        n_steps=len(trace.steps),
+        answer=answer,
+        answer_status=status,
+        answer_rule=rule,
+        reference=trace.reference,
+        expected_error_step=_expected_error_step(trace),
+    )
+
+
+def summarize(records: Iterable[EvalRecord], *, input_errors: int = 0) -> EvalSummary:
+    records = list(records)
+    return EvalSummary(
+        n_traces=len(records),
+        n_steps=sum(r.n_steps for r in records),
+        by_kind=dict(Counter(r.kind for r in records)),
+        strategies=dict(Counter(r.strategy for r in records)),
+        answers_extracted=sum(r.answer_status == "ok" for r in records),
+        needs_execution=sum(r.answer_status == "needs_execution" for r in records),
+        segmentation_fallbacks=sum(r.segmentation_status == "fallback" for r in records),
+        empty_traces=sum(r.segmentation_status == "empty" for r in records),
+        input_errors=input_errors,
+    )
+
+
+def _final_answer(trace: Trace) -> tuple[str | None, str, str | None]:
+    """The final answer from the text a reader would take it from.
+
+    For a refinement trace that is its last round; a bare program states no
+    answer in text, so its answer waits for the sandbox.
+    """
+    text = trace.text
+    if trace.kind == "refine" and trace.steps:
+        last_round = trace.steps[-1].round
+        answer_steps = [s for s in trace.steps if s.round == last_round and s.kind != "feedback"]
+        answer_steps = answer_steps or [s for s in trace.steps if s.kind != "feedback"]
+        text = " \n".join(s.text for s in answer_steps) if answer_steps else text
+    if trace.kind == "pot" and not any(s.kind == "thought" for s in trace.steps):
+        return None, "needs_execution", None
+    extraction = extract_answer(text)
+    return extraction.answer, extraction.status, extraction.rule
+
+
+def _expected_error_step(trace: Trace) -> int | None:
+    wrong = trace.meta.get("wrong_step")
+    if not isinstance(wrong, str) or not wrong:
+        return None
+    position = trace.text.find(wrong)
+    for step in trace.steps:
+        if step.start <= position < step.end:
+            return step.index
+    return None
