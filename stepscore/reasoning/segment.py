@@ -31,7 +31,7 @@ from stepscore.reasoning.refine import (
     sections_from_turns,
     split_refine,
 )
-from stepscore.reasoning.trace import TRACE_KINDS, Segmentation, Step, Trace
+from stepscore.reasoning.trace import TRACE_KINDS, Segmentation, Trace
 
 __all__ = ["POT_STRATEGIES", "detect_kind", "segment"]
 
@@ -186,7 +186,4 @@ def _split_code_and_prose(text: str, lo: int, hi: int) -> tuple[list[Span], list
 
 
 def _trace(text: str, spans: list[Span], kind: str, seg: Segmentation, **fields: Any) -> Trace:
-    steps = tuple(
-        Step(text[a:b], a, b, i, step_kind, None, rnd) for i, (a, b, step_kind, rnd) in enumerate(spans)
-    )
-    return Trace(text=text, steps=steps, kind=kind, segmentation=seg, **fields)  # type: ignore[arg-type]
+    return Trace.from_spans(text, spans, kind=kind, segmentation=seg, **fields)  # type: ignore[arg-type]

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from stepscore.evaluate import evaluate_trace, summarize
+from stepscore.jsonl import read_json_records
+from stepscore.reasoning import segment
+from stepscore.reasoning.inputs import trace_from_input
+from stepscore.samples import sample_traces_path
+
+
+def _samples():
+    return [trace_from_input(r.value, line=r.line) for r in read_json_records(sample_traces_path())]
+
+
+def test_samples_cover_every_kind_with_right_and_wrong_traces() -> None:
+    traces = _samples()
+    assert len(traces) >= 40
+    assert {t.kind for t in traces} == {"cot", "pot", "refine"}
+    wrong = [t for t in traces if t.meta.get("wrong_step")]
+    assert 0 < len(wrong) < len(traces)
+    for trace in traces:
+        assert trace.reference and trace.steps and trace.id
+
+
+def test_sample_answers_match_their_references() -> None:
+    """Where the answer is stated in text, the traces marked right state the gold answer."""
+    for trace in _samples():
+        record = evaluate_trace(trace)
+        if record.answer_status != "ok" or trace.meta.get("wrong_step"):
+            continue
+        answer = record.answer.replace("\\%", "").replace("$", "").rstrip("0").rstrip(".")
+        assert answer == trace.reference.rstrip("0").rstrip(".") or answer == trace.reference, trace.id
+
+
+def test_expected_error_step_points_into_the_wrong_step() -> None:
+    for trace in _samples():
+        record = evaluate_trace(trace)
+        wrong = trace.meta.get("wrong_step")
+        if wrong:
+            assert record.expected_error_step is not None, trace.id
+            assert wrong in trace.steps[record.expected_error_step].text, trace.id
+        else:
+            assert record.expected_error_step is None
+
+
+def test_program_answers_wait_for_execution_and_refine_takes_the_last_round() -> None:
+    assert evaluate_trace(segment("x = 2\nans = x * 3", "pot")).answer_status == "needs_execution"
+    text = "Draft: 2 + 2 = 5. The answer is 5.\nFeedback: no.\nRevision: 2 + 2 = 4. The answer is 4.\nFeedback: good."
+    assert evaluate_trace(segment(text)).answer == "4"
+
+
+def test_summary_counts() -> None:
+    records = [evaluate_trace(t, position=i) for i, t in enumerate(_samples())]
+    summary = summarize(records, input_errors=2)
+    assert summary.n_traces == len(records)
+    assert sum(summary.by_kind.values()) == len(records)
+    assert summary.answers_extracted + summary.needs_execution <= len(records)
+    assert summary.segmentation_fallbacks >= 1  # the sample with a syntax error
+    assert summary.input_errors == 2

@@ -1,0 +1,39 @@
+"""The public surface: light to import, exports that match what is defined."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import stepscore
+
+HEAVY = ("torch", "transformers", "trl", "datasets", "ray", "docker", "accelerate")
+
+
+def test_import_loads_no_heavy_dependency() -> None:
+    code = "import sys, stepscore, stepscore.cli, stepscore.reasoning; print(sorted(set(sys.modules) & set(%r)))" % (HEAVY,)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("module", ["stepscore", "stepscore.reasoning", "stepscore.errors"])
+def test_all_is_sorted_and_real(module: str) -> None:
+    mod = __import__(module, fromlist=["__all__"])
+    assert list(mod.__all__) == sorted(mod.__all__)
+    assert all(hasattr(mod, name) for name in mod.__all__)
+
+
+def test_top_level_exports_are_what_the_package_defines() -> None:
+    public = {n for n in vars(stepscore) if not n.startswith("_") and not isinstance(getattr(stepscore, n), type(stepscore))}
+    assert public | {"__version__"} == set(stepscore.__all__)
+
+
+def test_error_tree() -> None:
+    for name in ("UnknownNameError", "TraceError", "FormatError", "MissingExtraError"):
+        assert issubclass(getattr(stepscore, name), stepscore.StepscoreError)
+    assert issubclass(stepscore.StepscoreError, Exception)
+    assert issubclass(stepscore.MissingExtraError, ImportError)
+    assert "pip install 'stepscore[train]'" in str(stepscore.MissingExtraError("torch", "train"))
+    assert str(stepscore.FormatError("bad", line=3)) == "line 3: bad"
