@@ -42,14 +42,20 @@ def main() -> int:
     if data is None:
         print(f"shared data not found; set {DATA_ENV}", file=sys.stderr)
         return 2
-    cot = [json.loads(line)["answer"] for line in (data / "gsm8k" / "test.jsonl").open(encoding="utf-8")]
+    cot = [
+        json.loads(line)["answer"]
+        for line in (data / "gsm8k" / "test.jsonl").open(encoding="utf-8")
+    ]
     pot = []
     for path in sorted((data / "traces" / "pot").glob("gsm8K*.jsonl")):
         for line in path.open(encoding="utf-8"):
             generated = json.loads(line).get("generated")
             if generated:
                 pot.append(generated[0] if isinstance(generated, list) else generated)
-    print(f"CoT: {len(cot)} GSM8K solutions, {sum(map(len, cot)) / 1e6:.2f} MB; PoT: {len(pot)} programs")
+    print(
+        f"CoT: {len(cot)} GSM8K solutions, {sum(map(len, cot)) / 1e6:.2f} MB; "
+        f"PoT: {len(pot)} programs"
+    )
     cases = [
         ("CoT segment(kind='cot')", cot, lambda t: segment(t, "cot"), lambda t: t.split("\n")),
         ("CoT segment(kind='auto')", cot, segment, lambda t: t.split("\n")),
@@ -58,10 +64,16 @@ def main() -> int:
     for name, texts, fn, baseline in cases:
         ours = throughput(texts, fn, args.seconds)
         base = throughput(texts, baseline, args.seconds)
-        print(f"{name:28s} {ours:8.2f} MB/s   baseline str.split {base:8.2f} MB/s   ratio {ours / base:.3f}")
+        print(
+            f"{name:28s} {ours:8.2f} MB/s   baseline str.split {base:8.2f} MB/s   "
+            f"ratio {ours / base:.3f}"
+        )
     cot_speed = throughput(cot, lambda t: segment(t, "cot"), args.seconds)
     verdict = "meets" if cot_speed >= TARGET_COT_MB_S else "MISSES"
-    print(f"CoT target {TARGET_COT_MB_S:.0f} MB/s: {cot_speed:.2f} MB/s ({cot_speed / TARGET_COT_MB_S:.2f}x target) {verdict}")
+    print(
+        f"CoT target {TARGET_COT_MB_S:.0f} MB/s: {cot_speed:.2f} MB/s "
+        f"({cot_speed / TARGET_COT_MB_S:.2f}x target) {verdict}"
+    )
     return 0
 
 

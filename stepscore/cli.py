@@ -38,7 +38,10 @@ log = logging.getLogger("stepscore")
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     try:
         return int(args.run(args))
     except (StepscoreError, OSError) as exc:
@@ -49,13 +52,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="stepscore", description="Process supervision and verification of LLM reasoning.")
+    parser = argparse.ArgumentParser(
+        prog="stepscore", description="Process supervision and verification of LLM reasoning."
+    )
     parser.add_argument("--version", action="version", version=f"stepscore {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
 
     ev = commands.add_parser("eval", help="judge reasoning traces (default: the shipped sample)")
-    ev.add_argument("file", nargs="?", help="JSONL of texts or traces, a .json list, or - (default: the sample)")
+    ev.add_argument(
+        "file", nargs="?", help="JSONL of texts or traces, a .json list, or - (default: the sample)"
+    )
     _input_options(ev)
     ev.add_argument("--out", type=Path, help="folder for per-trace JSONL and a JSON summary")
     ev.add_argument("--limit", type=int, help="only the first N records")
@@ -65,7 +72,9 @@ def _parser() -> argparse.ArgumentParser:
     seg.add_argument("file", help="JSONL of texts or traces, a .json list, or - for standard input")
     _input_options(seg)
     shape = seg.add_mutually_exclusive_group()
-    shape.add_argument("--table", dest="table", action="store_true", default=None, help="readable table")
+    shape.add_argument(
+        "--table", dest="table", action="store_true", default=None, help="readable table"
+    )
     shape.add_argument("--jsonl", dest="table", action="store_false", help="traces as JSONL")
     seg.add_argument("-o", "--output", type=Path, help="write the traces to this JSONL file")
     seg.set_defaults(run=_cmd_segment)
@@ -73,14 +82,29 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _input_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", default=None, help="read a named format (processbench, prm800k, math_shepherd, trl, jsonl)")
-    parser.add_argument("--kind", default="auto", choices=("auto", *TRACE_KINDS), help="trace kind (default: per record)")
+    parser.add_argument(
+        "--format",
+        default=None,
+        help="read a named format (processbench, prm800k, math_shepherd, trl, jsonl)",
+    )
+    parser.add_argument(
+        "--kind",
+        default="auto",
+        choices=("auto", *TRACE_KINDS),
+        help="trace kind (default: per record)",
+    )
     strategies = sorted({*COT_STRATEGIES, *POT_STRATEGIES})
-    parser.add_argument("--strategy", default="auto", choices=("auto", *strategies), help="step strategy")
-    parser.add_argument("--tag", default=DEFAULT_TAG, help=f"explicit step tag (default {DEFAULT_TAG!r})")
+    parser.add_argument(
+        "--strategy", default="auto", choices=("auto", *strategies), help="step strategy"
+    )
+    parser.add_argument(
+        "--tag", default=DEFAULT_TAG, help=f"explicit step tag (default {DEFAULT_TAG!r})"
+    )
 
 
-def _read(args: argparse.Namespace, path: str, *, resegment: bool) -> tuple[list[Trace], list[FormatError]]:
+def _read(
+    args: argparse.Namespace, path: str, *, resegment: bool
+) -> tuple[list[Trace], list[FormatError]]:
     if path != "-" and not Path(path).is_file():
         raise FileNotFoundError(f"no such file: {path}")
     if args.format:
@@ -95,7 +119,15 @@ def _read(args: argparse.Namespace, path: str, *, resegment: bool) -> tuple[list
             errors.append(FormatError(record.error, line=record.line))
             continue
         try:
-            traces.append(trace_from_input(record.value, kind=args.kind, strategy=args.strategy, resegment=resegment, line=record.line))
+            traces.append(
+                trace_from_input(
+                    record.value,
+                    kind=args.kind,
+                    strategy=args.strategy,
+                    resegment=resegment,
+                    line=record.line,
+                )
+            )
         except FormatError as exc:
             errors.append(exc)
     return traces, errors
@@ -105,18 +137,30 @@ def _report_errors(errors: list[FormatError], total: int) -> int:
     for error in errors:
         print(f"stepscore: {error}", file=sys.stderr)
     if errors:
-        print(f"stepscore: {len(errors)} of {total} records could not be read (see above)", file=sys.stderr)
+        print(
+            f"stepscore: {len(errors)} of {total} records could not be read (see above)",
+            file=sys.stderr,
+        )
     return 1 if errors else 0
 
 
 def _cmd_segment(args: argparse.Namespace) -> int:
     traces, errors = _read(args, args.file, resegment=True)
-    as_table = sys.stdout.isatty() if args.table is None and args.output is None else bool(args.table)
+    as_table = (
+        sys.stdout.isatty() if args.table is None and args.output is None else bool(args.table)
+    )
     if args.output is not None:
         write_jsonl((t.to_dict() for t in traces), args.output)
     elif as_table:
         rows = [
-            {"trace": t.id or f"#{n + 1}", "step": s.index, "kind": s.kind, "round": s.round, "span": f"{s.start}-{s.end}", "text": s.text}
+            {
+                "trace": t.id or f"#{n + 1}",
+                "step": s.index,
+                "kind": s.kind,
+                "round": s.round,
+                "span": f"{s.start}-{s.end}",
+                "text": s.text,
+            }
             for n, t in enumerate(traces)
             for s in t.steps
         ]
@@ -135,14 +179,22 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     if args.limit is not None:
         traces = traces[: max(args.limit, 0)]
     records: list[EvalRecord] = []
-    for position, trace in enumerate(tqdm(traces, desc="eval", unit="trace", file=sys.stderr, disable=None, leave=False)):
+    for position, trace in enumerate(
+        tqdm(traces, desc="eval", unit="trace", file=sys.stderr, disable=None, leave=False)
+    ):
         records.append(evaluate_trace(trace, position=position))
     summary = summarize(records, input_errors=len(errors))
     print(render_table([_row(r) for r in records]))
     print()
-    print(render_table([{"metric": k, "value": _plain(v)} for k, v in summary.to_dict().items()], max_width=80))
+    print(
+        render_table(
+            [{"metric": k, "value": _plain(v)} for k, v in summary.to_dict().items()], max_width=80
+        )
+    )
     if args.out is not None:
-        _write_eval(args.out, path, traces, records, summary.to_dict(), time.perf_counter() - started)
+        _write_eval(
+            args.out, path, traces, records, summary.to_dict(), time.perf_counter() - started
+        )
         print(f"\nwrote {args.out / 'traces.jsonl'} and {args.out / 'summary.json'}")
     return _report_errors(errors, len(traces) + len(errors))
 
@@ -165,11 +217,23 @@ def _plain(value: object) -> object:
     return value
 
 
-def _write_eval(out: Path, source: str, traces: list[Trace], records: list[EvalRecord], summary: dict[str, object], wall_s: float) -> None:
+def _write_eval(
+    out: Path,
+    source: str,
+    traces: list[Trace],
+    records: list[EvalRecord],
+    summary: dict[str, object],
+    wall_s: float,
+) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    write_jsonl(({**r.to_dict(), "trace": t.to_dict()} for r, t in zip(records, traces)), out / "traces.jsonl")
+    write_jsonl(
+        ({**r.to_dict(), "trace": t.to_dict()} for r, t in zip(records, traces, strict=True)),
+        out / "traces.jsonl",
+    )
     meta = {"stepscore_version": __version__, "input": source, "wall_s": round(wall_s, 3)}
-    (out / "summary.json").write_text(json.dumps({**summary, **meta}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / "summary.json").write_text(
+        json.dumps({**summary, **meta}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
 
 
 def _write_lines(stream: TextIO, records: object) -> None:

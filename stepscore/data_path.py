@@ -21,7 +21,10 @@ def shared_data_dir() -> Path | None:
     candidates = (
         [Path(configured)]
         if configured
-        else [Path.cwd() / ".." / "shared" / "data", Path(__file__).resolve().parents[2] / "shared" / "data"]
+        else [
+            Path.cwd() / ".." / "shared" / "data",
+            Path(__file__).resolve().parents[2] / "shared" / "data",
+        ]
     )
     for candidate in candidates:
         if candidate.is_dir():

@@ -5,7 +5,8 @@ so the caller can report it and carry on with the rest; blank lines are skipped.
 Bytes that are not UTF-8 are replaced (U+FFFD), never fatal.
 
 >>> import io
->>> [(l.line, l.value, l.error is not None) for l in iter_json_lines(io.StringIO('1\\n{x\\n"a"\\n'))]
+>>> lines = iter_json_lines(io.StringIO('1\\n{x\\n"a"\\n'))
+>>> [(record.line, record.value, record.error is not None) for record in lines]
 [(1, 1, False), (2, None, True), (3, 'a', False)]
 """
 

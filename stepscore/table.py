@@ -15,7 +15,9 @@ from typing import Any
 __all__ = ["render_table"]
 
 
-def render_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None, *, max_width: int = 40) -> str:
+def render_table(
+    rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None, *, max_width: int = 40
+) -> str:
     """Rows as aligned columns; numbers right-aligned, long cells cut with an ellipsis."""
     if not rows:
         return "(no rows)"
@@ -25,7 +27,10 @@ def render_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | Non
     widths = [max(len(col), *(len(line[i]) for line in cells)) for i, col in enumerate(columns)]
 
     def fmt(values: Sequence[str]) -> str:
-        parts = [v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric)]
+        parts = [
+            v.rjust(w) if num else v.ljust(w)
+            for v, w, num in zip(values, widths, numeric, strict=True)
+        ]
         return "  ".join(parts).rstrip()
 
     lines = [fmt(columns), fmt(["-" * w for w in widths])]
@@ -36,8 +41,6 @@ def render_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | Non
 def _cell(value: Any, max_width: int) -> str:
     if value is None:
         return "-"
-    if isinstance(value, float):
-        text = f"{value:.3g}"
-    else:
-        text = " ".join(str(value).split())  # one line per row
+    # one line per row
+    text = f"{value:.3g}" if isinstance(value, float) else " ".join(str(value).split())
     return text if len(text) <= max_width else text[: max_width - 1] + "…"

@@ -28,7 +28,9 @@ def test_sample_answers_match_their_references() -> None:
         if record.answer_status != "ok" or trace.meta.get("wrong_step"):
             continue
         answer = record.answer.replace("\\%", "").replace("$", "").rstrip("0").rstrip(".")
-        assert answer == trace.reference.rstrip("0").rstrip(".") or answer == trace.reference, trace.id
+        assert answer == trace.reference.rstrip("0").rstrip(".") or answer == trace.reference, (
+            trace.id
+        )
 
 
 def test_expected_error_step_points_into_the_wrong_step() -> None:
@@ -44,7 +46,10 @@ def test_expected_error_step_points_into_the_wrong_step() -> None:
 
 def test_program_answers_wait_for_execution_and_refine_takes_the_last_round() -> None:
     assert evaluate_trace(segment("x = 2\nans = x * 3", "pot")).answer_status == "needs_execution"
-    text = "Draft: 2 + 2 = 5. The answer is 5.\nFeedback: no.\nRevision: 2 + 2 = 4. The answer is 4.\nFeedback: good."
+    text = (
+        "Draft: 2 + 2 = 5. The answer is 5.\nFeedback: no.\n"
+        "Revision: 2 + 2 = 4. The answer is 4.\nFeedback: good."
+    )
     assert evaluate_trace(segment(text)).answer == "4"
 
 

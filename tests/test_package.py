@@ -13,8 +13,13 @@ HEAVY = ("torch", "transformers", "trl", "datasets", "ray", "docker", "accelerat
 
 
 def test_import_loads_no_heavy_dependency() -> None:
-    code = "import sys, stepscore, stepscore.cli, stepscore.reasoning; print(sorted(set(sys.modules) & set(%r)))" % (HEAVY,)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    code = (
+        "import sys, stepscore, stepscore.cli, stepscore.reasoning\n"
+        f"print(sorted(set(sys.modules) & set({HEAVY!r})))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "[]"
 
 
@@ -26,7 +31,11 @@ def test_all_is_sorted_and_real(module: str) -> None:
 
 
 def test_top_level_exports_are_what_the_package_defines() -> None:
-    public = {n for n in vars(stepscore) if not n.startswith("_") and not isinstance(getattr(stepscore, n), type(stepscore))}
+    public = {
+        n
+        for n in vars(stepscore)
+        if not n.startswith("_") and not isinstance(getattr(stepscore, n), type(stepscore))
+    }
     assert public | {"__version__"} == set(stepscore.__all__)
 
 

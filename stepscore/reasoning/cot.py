@@ -45,7 +45,9 @@ _SENTENCE_END = re.compile(  # the white space after a sentence's end mark (not 
 )
 
 
-def split_cot(text: str, strategy: str = "auto", *, tag: str = DEFAULT_TAG) -> tuple[list[tuple[int, int]], str]:
+def split_cot(
+    text: str, strategy: str = "auto", *, tag: str = DEFAULT_TAG
+) -> tuple[list[tuple[int, int]], str]:
     """Step spans of ``text`` and the strategy that produced them.
 
     With ``strategy="auto"`` the returned name is the one chosen (it may combine

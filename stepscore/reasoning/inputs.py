@@ -22,7 +22,12 @@ _KNOWN_KEYS = {"id", "kind", "prompt", "text", "turns", "messages", "steps", *_R
 
 
 def trace_from_input(
-    value: Any, *, kind: str = "auto", strategy: str = "auto", resegment: bool = False, line: int | None = None
+    value: Any,
+    *,
+    kind: str = "auto",
+    strategy: str = "auto",
+    resegment: bool = False,
+    line: int | None = None,
 ) -> Trace:
     """A trace from one input value; an existing trace keeps its steps unless ``resegment``.
 

@@ -44,7 +44,7 @@ def split_python(source: str, offset: int = 0) -> tuple[list[Span], str | None]:
 
 def _statement_spans(source: str, tree: ast.Module, offset: int) -> list[Span]:
     starts = [0] + [m.end() for m in _LINE_BREAK.finditer(source)]  # line starts, 0-based lines
-    lines = [source[a:b] for a, b in zip(starts, [*starts[1:], len(source)])]
+    lines = [source[a:b] for a, b in zip(starts, [*starts[1:], len(source)], strict=True)]
     groups: list[list[int]] = []  # [first_line, last_line], 0-based, inclusive
     for first, last in _units(tree):
         if groups and first <= groups[-1][1]:
@@ -55,11 +55,15 @@ def _statement_spans(source: str, tree: ast.Module, offset: int) -> list[Span]:
     previous_last = -1
     for first, last in groups:
         first = _first_comment_line(lines, previous_last + 1, first)
-        spans.append(_trimmed(source, starts[first], _line_end(lines, starts, last), offset, "code"))
+        spans.append(
+            _trimmed(source, starts[first], _line_end(lines, starts, last), offset, "code")
+        )
         previous_last = last
     tail = [i for i in range(previous_last + 1, len(lines)) if lines[i].strip()]
     if tail:
-        spans.append(_trimmed(source, starts[tail[0]], _line_end(lines, starts, tail[-1]), offset, "comment"))
+        spans.append(
+            _trimmed(source, starts[tail[0]], _line_end(lines, starts, tail[-1]), offset, "comment")
+        )
     return spans
 
 

@@ -54,7 +54,11 @@ class RefineMarkers:
     def __post_init__(self) -> None:
         for kind in ("draft", "feedback", "revision"):
             words = getattr(self, kind)
-            if isinstance(words, str) or not words or not all(isinstance(w, str) and w.strip() for w in words):
+            if (
+                isinstance(words, str)
+                or not words
+                or not all(isinstance(w, str) and w.strip() for w in words)
+            ):
                 raise ValueError(f"RefineMarkers.{kind} must be a non-empty tuple of words")
 
 
@@ -135,12 +139,16 @@ def sections_from_turns(turns: Sequence[str | Mapping[str, str]]) -> tuple[str, 
             bodies.append((kind, turn))
             continue
         if not isinstance(turn, Mapping) or not isinstance(turn.get("content"), str):
-            raise TypeError(f"turn {position} must be a string or a mapping with a 'content' string")
+            raise TypeError(
+                f"turn {position} must be a string or a mapping with a 'content' string"
+            )
         is_model = turn.get("role") == "assistant"
         if not bodies and not is_model:
             prompt_parts.append(turn["content"])
         else:
-            bodies.append(("draft" if not bodies else "revision" if is_model else "feedback", turn["content"]))
+            bodies.append(
+                ("draft" if not bodies else "revision" if is_model else "feedback", turn["content"])
+            )
     text, sections, cursor = "", [], 0
     for number, (kind, body) in enumerate(bodies):
         joiner = "\n\n" if number else ""

@@ -36,10 +36,13 @@ from stepscore.reasoning.trace import TRACE_KINDS, Segmentation, Trace
 __all__ = ["POT_STRATEGIES", "detect_kind", "segment"]
 
 POT_STRATEGIES = ("ast", "lines")
-_FENCE = re.compile(r"^[ \t]*```[ \t]*(?:python3?|py)?[ \t]*\n(.*?)^[ \t]*```[ \t]*$", re.M | re.S | re.I)
+_FENCE = re.compile(
+    r"^[ \t]*```[ \t]*(?:python3?|py)?[ \t]*\n(.*?)^[ \t]*```[ \t]*$", re.M | re.S | re.I
+)
 _CODE_LINE = re.compile(
     r"^[ \t]*(?:def |class |import |from [\w.]+ import |(?:for|while|if|elif|with|try)\b.*:[ \t]*$"
-    r"|else:|return\b|print\(|#|\"\"\"|'''|@|[A-Za-z_][\w.\[\]'\"]*[ \t]*(?:[-+*/%]|//|\*\*)?=[^=])",
+    r"|else:|return\b|print\(|#|\"\"\"|'''|@"
+    r"|[A-Za-z_][\w.\[\]'\"]*[ \t]*(?:[-+*/%]|//|\*\*)?=[^=])",
     re.M,
 )
 _MAX_SNIFF = 1 << 20  # do not try to parse more than 1 MiB just to guess the kind
@@ -74,14 +77,23 @@ def segment(
     common = {"reference": reference, "id": id, "meta": dict(meta) if meta else {}}
     if text.__class__ is not str and not isinstance(text, str):
         if not isinstance(text, Sequence):
-            raise TypeError(f"segment() takes a string or a list of chat turns, not {type(text).__name__}")
+            raise TypeError(
+                f"segment() takes a string or a list of chat turns, not {type(text).__name__}"
+            )
         turn_prompt, joined, sections = sections_from_turns(text)
         spans = _split_sections(joined, sections, strategy, tag)
         seg = Segmentation(strategy="refine:turns")
         return _trace(joined, spans, "refine", seg, prompt=prompt or turn_prompt, **common)
     if not text.strip():
         kind = "cot" if kind == "auto" else kind
-        return _trace(text, [], kind, Segmentation(strategy=strategy, status="empty", reason="no text"), prompt=prompt, **common)
+        return _trace(
+            text,
+            [],
+            kind,
+            Segmentation(strategy=strategy, status="empty", reason="no text"),
+            prompt=prompt,
+            **common,
+        )
     if kind == "auto":
         kind = detect_kind(text, markers)
     spans, seg = _SPLITTERS[kind](text, strategy, tag, markers)
@@ -89,7 +101,7 @@ def segment(
 
 
 def detect_kind(text: str, markers: RefineMarkers = DEFAULT_MARKERS) -> str:
-    """"refine" when the text shows feedback and draft/revision markers, "pot" when it
+    """ "refine" when the text shows feedback and draft/revision markers, "pot" when it
     is Python source (or mostly a fenced Python block), else "cot"."""
     if has_refine_markers(text, markers):
         return "refine"
@@ -119,13 +131,17 @@ def _looks_like_python(source: str) -> bool:
     return True
 
 
-def _split_cot(text: str, strategy: str, tag: str, markers: RefineMarkers) -> tuple[list[Span], Segmentation]:
+def _split_cot(
+    text: str, strategy: str, tag: str, markers: RefineMarkers
+) -> tuple[list[Span], Segmentation]:
     spans, used = split_cot(text, strategy, tag=tag)
     seg = _segmentation(used, tag if used == "tag" else None)
     return [(a, b, "thought", None) for a, b in spans], seg  # type: ignore[misc]
 
 
-def _split_pot(text: str, strategy: str, tag: str, markers: RefineMarkers) -> tuple[list[Span], Segmentation]:
+def _split_pot(
+    text: str, strategy: str, tag: str, markers: RefineMarkers
+) -> tuple[list[Span], Segmentation]:
     if strategy == "lines":
         spans = [(a, b, k, None) for a, b, k in split_python_lines(text)]
         return spans, Segmentation(strategy="pot:lines")
@@ -134,7 +150,9 @@ def _split_pot(text: str, strategy: str, tag: str, markers: RefineMarkers) -> tu
     return spans, Segmentation(strategy="pot:ast", status=status, reason="; ".join(reasons))
 
 
-def _split_refine(text: str, strategy: str, tag: str, markers: RefineMarkers) -> tuple[list[Span], Segmentation]:
+def _split_refine(
+    text: str, strategy: str, tag: str, markers: RefineMarkers
+) -> tuple[list[Span], Segmentation]:
     sections = split_refine(text, markers)
     spans = _split_sections(text, sections, strategy, tag)
     if len(sections) == 1:
@@ -159,7 +177,9 @@ def _split_sections(text: str, sections: list[Section], strategy: str, tag: str)
             parts, _ = _split_code_and_prose(text, lo, hi)
             spans.extend((a, b, kind, rnd) for a, b, _, _ in parts)
         else:
-            spans.extend((lo + a, lo + b, kind, rnd) for a, b in split_cot(body, strategy, tag=tag)[0])
+            spans.extend(
+                (lo + a, lo + b, kind, rnd) for a, b in split_cot(body, strategy, tag=tag)[0]
+            )
     return spans
 
 
@@ -176,12 +196,16 @@ def _split_code_and_prose(text: str, lo: int, hi: int) -> tuple[list[Span], list
     cursor = 0
     for block in blocks:
         prose = body[cursor : block.start()]
-        spans.extend((lo + cursor + a, lo + cursor + b, "thought", None) for a, b in split_cot(prose)[0])
+        spans.extend(
+            (lo + cursor + a, lo + cursor + b, "thought", None) for a, b in split_cot(prose)[0]
+        )
         code_spans, reason = split_python(block[1], lo + block.start(1))
         spans.extend((a, b, k, None) for a, b, k in code_spans)
         reasons += [reason] if reason else []
         cursor = block.end()
-    spans.extend((lo + cursor + a, lo + cursor + b, "thought", None) for a, b in split_cot(body[cursor:])[0])
+    spans.extend(
+        (lo + cursor + a, lo + cursor + b, "thought", None) for a, b in split_cot(body[cursor:])[0]
+    )
     return spans, reasons
 
 

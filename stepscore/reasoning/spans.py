@@ -84,7 +84,9 @@ def unprotected(
     return kept
 
 
-def between(text: str, separators: Iterable[tuple[int, int]], lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
+def between(
+    text: str, separators: Iterable[tuple[int, int]], lo: int = 0, hi: int | None = None
+) -> list[tuple[int, int]]:
     """Trimmed non-empty spans of ``text[lo:hi]`` between sorted ``separators``."""
     hi = len(text) if hi is None else hi
     spans: list[tuple[int, int]] = []

@@ -188,7 +188,10 @@ class Trace:
         labels = list(labels)
         if len(labels) != len(self.steps):
             raise TraceError(f"{len(labels)} labels for {len(self.steps)} steps")
-        steps = tuple(replace(s, label=None if v is None else float(v)) for s, v in zip(self.steps, labels))
+        steps = tuple(
+            replace(s, label=None if v is None else float(v))
+            for s, v in zip(self.steps, labels, strict=True)
+        )
         return replace(self, steps=steps)
 
     # -- JSON --------------------------------------------------------------------------

@@ -8,7 +8,9 @@ import pytest
 from stepscore.cli import main
 
 
-def test_eval_runs_on_the_shipped_sample(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_eval_runs_on_the_shipped_sample(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     assert main(["eval", "--out", str(tmp_path / "run")]) == 0
     out = capsys.readouterr().out
     assert "cot-apples-ok" in out and "n_traces" in out
@@ -20,7 +22,9 @@ def test_eval_runs_on_the_shipped_sample(capsys: pytest.CaptureFixture[str], tmp
     assert first["trace"]["steps"] and first["id"] == "cot-apples-ok"
 
 
-def test_segment_reports_bad_lines_and_keeps_the_rest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_segment_reports_bad_lines_and_keeps_the_rest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "in.jsonl"
     path.write_bytes(
         b'"a = 1\\nb = 2"\n{broken\n{"text": "One.\\n\\nTwo.", "id": "t"}\n7\n\xff"\n'
@@ -37,10 +41,17 @@ def test_segment_reports_bad_lines_and_keeps_the_rest(tmp_path: Path, capsys: py
 
 def test_segment_table_and_output_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "in.jsonl"
-    path.write_text(json.dumps({"text": "Step 1: a\nStep 2: b", "id": "h"}) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps({"text": "Step 1: a\nStep 2: b", "id": "h"}) + "\n", encoding="utf-8"
+    )
     assert main(["segment", str(path), "--table"]) == 0
     assert "Step 2: b" in capsys.readouterr().out
-    assert main(["segment", str(path), "--strategy", "single_newline", "-o", str(tmp_path / "o.jsonl")]) == 0
+    assert (
+        main(
+            ["segment", str(path), "--strategy", "single_newline", "-o", str(tmp_path / "o.jsonl")]
+        )
+        == 0
+    )
     assert len(json.loads((tmp_path / "o.jsonl").read_text(encoding="utf-8"))["steps"]) == 2
 
 

@@ -41,26 +41,46 @@ def test_paragraphs_also_cut_before_headers_inside_them() -> None:
     text = "Let us begin.\n\nStep 1: 3 + 4 = 7.\nStep 2: 7 * 2 = 14.\n\nThe answer is 14."
     steps, used = _texts(text)
     assert used == "double_newline+headers"
-    assert steps == ["Let us begin.", "Step 1: 3 + 4 = 7.", "Step 2: 7 * 2 = 14.", "The answer is 14."]
+    assert steps == [
+        "Let us begin.",
+        "Step 1: 3 + 4 = 7.",
+        "Step 2: 7 * 2 = 14.",
+        "The answer is 14.",
+    ]
 
 
 def test_numbered_list_follows_the_count() -> None:
     text = "We compute:\n1. 3 + 4 = 7\n   carried over\n2. 7 * 2 = 14\n2023. was a year\n3. done"
     steps, used = _texts(text)
     assert used == "numbered"
-    assert steps == ["We compute:", "1. 3 + 4 = 7\n   carried over", "2. 7 * 2 = 14\n2023. was a year", "3. done"]
+    assert steps == [
+        "We compute:",
+        "1. 3 + 4 = 7\n   carried over",
+        "2. 7 * 2 = 14\n2023. was a year",
+        "3. done",
+    ]
 
 
 def test_single_newline_and_sentence() -> None:
     assert _texts("a = 1\n\n  \nb = 2\n")[0] == ["a = 1", "b = 2"]
     assert _texts("line one\nline two")[1] == "single_newline"
-    steps, used = _texts("Mr. Smith has 3 apples. He buys 2 more! Now he has 5 e.g. many. Is that right? Yes.")
+    steps, used = _texts(
+        "Mr. Smith has 3 apples. He buys 2 more! Now he has 5 e.g. many. Is that right? Yes."
+    )
     assert used == "sentence"
-    assert steps == ["Mr. Smith has 3 apples.", "He buys 2 more!", "Now he has 5 e.g. many.", "Is that right?", "Yes."]
+    assert steps == [
+        "Mr. Smith has 3 apples.",
+        "He buys 2 more!",
+        "Now he has 5 e.g. many.",
+        "Is that right?",
+        "Yes.",
+    ]
     assert _texts("The value is 3.14 exactly.", "sentence")[0] == ["The value is 3.14 exactly."]
 
 
-@pytest.mark.parametrize("strategy", ["auto", "double_newline", "single_newline", "sentence", "numbered", "headers"])
+@pytest.mark.parametrize(
+    "strategy", ["auto", "double_newline", "single_newline", "sentence", "numbered", "headers"]
+)
 @pytest.mark.parametrize(
     "block",
     [
@@ -89,7 +109,9 @@ def test_unknown_strategy_suggests_the_closest() -> None:
 def _processbench(shared_data: Path) -> list[dict]:
     rows = []
     for split in ("gsm8k", "math"):
-        rows += json.loads((shared_data / "processbench" / f"{split}.json").read_text(encoding="utf-8"))
+        rows += json.loads(
+            (shared_data / "processbench" / f"{split}.json").read_text(encoding="utf-8")
+        )
     return rows
 
 

@@ -12,7 +12,10 @@ def _steps(source: str) -> list[tuple[str, str]]:
 
 
 def test_top_level_statements_with_comments_attached_below() -> None:
-    source = "# inputs\nprice = 3\n\nfor i in range(2):\n    price += i\nprint(price)  # show\n# trailing note\n"
+    source = (
+        "# inputs\nprice = 3\n\nfor i in range(2):\n    price += i\n"
+        "print(price)  # show\n# trailing note\n"
+    )
     assert _steps(source) == [
         ("# inputs\nprice = 3", "code"),
         ("for i in range(2):\n    price += i", "code"),
@@ -22,7 +25,9 @@ def test_top_level_statements_with_comments_attached_below() -> None:
 
 
 def test_decorators_multiline_and_shared_lines() -> None:
-    source = "@cache\ndef f(x):\n    return x\n\ntotal = (1 +\n         2); other = 3\nans = f(total)\n"
+    source = (
+        "@cache\ndef f(x):\n    return x\n\ntotal = (1 +\n         2); other = 3\nans = f(total)\n"
+    )
     assert [t for t, _ in _steps(source)] == [
         "@cache\ndef f(x):\n    return x",
         "total = (1 +\n         2); other = 3",
@@ -32,7 +37,12 @@ def test_decorators_multiline_and_shared_lines() -> None:
 
 def test_pal_style_solution_function_is_split_inside() -> None:
     source = "def solution():\n    a = 2\n    b = a * 3\n    return b\n\nans = solution()\n"
-    assert [t for t, _ in _steps(source)] == ["def solution():\n    a = 2", "b = a * 3", "return b", "ans = solution()"]
+    assert [t for t, _ in _steps(source)] == [
+        "def solution():\n    a = 2",
+        "b = a * 3",
+        "return b",
+        "ans = solution()",
+    ]
 
 
 def test_syntax_error_falls_back_to_line_groups_and_says_so() -> None:

@@ -30,7 +30,11 @@ def test_marker_rounds() -> None:
 
 def test_markdown_and_bold_markers_and_alternative_words() -> None:
     text = "**Initial answer:** 5\n\n## Critique\nWrong sign.\n\n### Improved answer\n-5"
-    assert _view(segment(text)) == [("draft", 0, "5"), ("feedback", 1, "Wrong sign."), ("revision", 1, "-5")]
+    assert _view(segment(text)) == [
+        ("draft", 0, "5"),
+        ("feedback", 1, "Wrong sign."),
+        ("revision", 1, "-5"),
+    ]
 
 
 def test_custom_markers() -> None:
@@ -42,7 +46,10 @@ def test_custom_markers() -> None:
 
 
 def test_code_sections_split_into_statements() -> None:
-    text = "Draft:\ndef f(x):\n    return x + 1\nprint(f(1))\nFeedback: off by one.\nRevision:\ndef f(x):\n    return x\n"
+    text = (
+        "Draft:\ndef f(x):\n    return x + 1\nprint(f(1))\n"
+        "Feedback: off by one.\nRevision:\ndef f(x):\n    return x\n"
+    )
     trace = segment(text, "refine")
     assert _view(trace) == [
         ("draft", 0, "def f(x):\n    return x + 1"),

@@ -14,9 +14,10 @@ from stepscore.reasoning.trace import Trace
 
 _PIECES = st.sampled_from(
     [
-        "\n", "\n\n", " ", "\t", "Step 1:", "**Step 2**", "## Step 3\n", "1. ", "2) ", "ки", "```", "```python\n",
-        "$$", "\\[", "\\]", "\\begin{align}", "\\end{align}", "Draft:", "Feedback:", "Revision:", "x = 1",
-        "def f():\n    return 1\n", "3 + 4 = 7. ", "Mr. ", "e.g. ", "The answer is 5.", "\r\n", "\ufffd", "é", "#",
+        "\n", "\n\n", " ", "\t", "Step 1:", "**Step 2**", "## Step 3\n", "1. ", "2) ", "ки",
+        "```", "```python\n", "$$", "\\[", "\\]", "\\begin{align}", "\\end{align}",
+        "Draft:", "Feedback:", "Revision:", "x = 1", "def f():\n    return 1\n", "3 + 4 = 7. ",
+        "Mr. ", "e.g. ", "The answer is 5.", "\r\n", "\ufffd", "é", "#",
     ]
 )  # fmt: skip
 _PLAIN = st.characters(blacklist_characters="$\\`~", blacklist_categories=("Cs",))
@@ -59,7 +60,11 @@ def test_every_cot_strategy_tiles_any_text(text: str, strategy: str) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.text(alphabet=_PLAIN, min_size=1, max_size=30).filter(str.strip), min_size=1, max_size=8))
+@given(
+    st.lists(
+        st.text(alphabet=_PLAIN, min_size=1, max_size=30).filter(str.strip), min_size=1, max_size=8
+    )
+)
 def test_double_newline_gives_back_joined_paragraphs(paragraphs: list[str]) -> None:
     """Paragraphs without math or code markers (those may span paragraphs on purpose)."""
     paragraphs = [" ".join(p.split()) for p in paragraphs]  # one line each, no blank lines
@@ -105,4 +110,9 @@ def test_bad_arguments_raise() -> None:
 
 def test_metadata_is_carried() -> None:
     trace = segment("a\nb", prompt="Q", reference="b", id="x1", meta={"source": "t"})
-    assert (trace.prompt, trace.reference, trace.id, dict(trace.meta)) == ("Q", "b", "x1", {"source": "t"})
+    assert (trace.prompt, trace.reference, trace.id, dict(trace.meta)) == (
+        "Q",
+        "b",
+        "x1",
+        {"source": "t"},
+    )

@@ -11,7 +11,10 @@ from stepscore.reasoning import segment
 def _trace() -> Trace:
     return Trace(
         text="2 + 2 = 4\nSo 4.",
-        steps=(Step("2 + 2 = 4", 0, 9, 0, label=1.0), Step("So 4.", 10, 15, 1, kind="answer", label=0.25)),
+        steps=(
+            Step("2 + 2 = 4", 0, 9, 0, label=1.0),
+            Step("So 4.", 10, 15, 1, kind="answer", label=0.25),
+        ),
         prompt="What is 2 + 2?",
         reference="4",
         answer="4",
