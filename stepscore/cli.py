@@ -85,7 +85,8 @@ def _input_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format",
         default=None,
-        help="read a named format (processbench, prm800k, math_shepherd, trl, jsonl)",
+        help="read records of a named format, keeping their steps and labels "
+        "(processbench, prm800k, math_shepherd, trl, jsonl)",
     )
     parser.add_argument(
         "--kind",
@@ -112,9 +113,14 @@ def _read(
 
         result = read_traces(path, format=args.format)
         return result.traces, list(result.errors)
+    from tqdm import tqdm
+
     traces: list[Trace] = []
     errors: list[FormatError] = []
-    for record in read_json_records(path):
+    records = read_json_records(path)
+    for record in tqdm(
+        records, desc="read", unit="record", file=sys.stderr, disable=None, leave=False
+    ):
         if record.error is not None:
             errors.append(FormatError(record.error, line=record.line))
             continue

@@ -25,6 +25,7 @@ __all__ = ["Segmentation", "Step", "Trace", "TraceKind"]
 TraceKind = Literal["cot", "pot", "refine"]
 TRACE_KINDS: tuple[str, ...] = get_args(TraceKind)
 SegmentationStatus = Literal["ok", "fallback", "empty"]
+SEGMENTATION_STATUSES: tuple[str, ...] = get_args(SegmentationStatus)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,12 +47,20 @@ class Step:
     round: int | None = None
 
     def __post_init__(self) -> None:
+        if not (isinstance(self.text, str) and isinstance(self.kind, str)):
+            raise TraceError(f"step {self.index}: text and kind must be strings")
+        if not all(_is_int(v) for v in (self.start, self.end, self.index)):
+            raise TraceError(f"step {self.index}: start, end and index must be integers")
+        if self.round is not None and not _is_int(self.round):
+            raise TraceError(f"step {self.index}: round must be an integer or None")
         if not 0 <= self.start <= self.end or self.end - self.start != len(self.text):
             raise TraceError(
                 f"step {self.index}: span [{self.start}, {self.end}) does not fit "
                 f"its text of length {len(self.text)}"
             )
         label = self.label
+        if label is not None and (isinstance(label, bool) or not isinstance(label, (int, float))):
+            raise TraceError(f"step {self.index}: label {label!r} is not a number")
         if label is not None and not 0.0 <= label <= 1.0:  # also rejects NaN
             raise TraceError(f"step {self.index}: label {label!r} is outside [0, 1]")
 
@@ -73,14 +82,23 @@ class Segmentation:
 
     ``status`` is "ok", "fallback" (the requested strategy could not apply, e.g.
     Python source that does not parse was split by lines; ``reason`` says why) or
-    "empty" (no text to split). ``separator`` is the explicit step tag when the
-    steps were delimited by one (e.g. Math-Shepherd's ``ки``).
+    "empty" (no text to split). ``separator`` is the string that delimits the steps
+    when there is one: an explicit step tag (Math-Shepherd's ``ки``), or the string a
+    format joined its given steps with.
     """
 
     strategy: str
     status: SegmentationStatus = "ok"
     reason: str = ""
     separator: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.status not in SEGMENTATION_STATUSES:
+            raise TraceError(
+                f"segmentation status {self.status!r} is not one of {SEGMENTATION_STATUSES}"
+            )
+        if not isinstance(self.strategy, str) or not isinstance(self.reason, str):
+            raise TraceError("segmentation strategy and reason must be strings")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -113,6 +131,15 @@ class Trace:
     def __post_init__(self) -> None:
         if self.kind not in TRACE_KINDS:
             raise TraceError(f"trace kind {self.kind!r} is not one of {TRACE_KINDS}")
+        if not isinstance(self.text, str) or not isinstance(self.prompt, str):
+            raise TraceError("a trace's text and prompt must be strings")
+        for name in ("reference", "answer", "id"):
+            if getattr(self, name) is not None and not isinstance(getattr(self, name), str):
+                raise TraceError(f"a trace's {name} must be a string or None")
+        if not isinstance(self.meta, Mapping):
+            raise TraceError("a trace's meta must be a mapping")
+        if self.segmentation is not None and not isinstance(self.segmentation, Segmentation):
+            raise TraceError("a trace's segmentation must be a Segmentation or None")
         if not isinstance(self.steps, tuple):
             object.__setattr__(self, "steps", tuple(self.steps))
         text, previous_end = self.text, 0
@@ -144,6 +171,8 @@ class Trace:
         steps are built without re-checking them (half the cost of `Step(...)`, which
         matters at one call per rollout). Spans must be sorted, disjoint, in range.
         """
+        if kind not in TRACE_KINDS:
+            raise TraceError(f"trace kind {kind!r} is not one of {TRACE_KINDS}")
         steps = []
         for index, (start, end, step_kind, rnd) in enumerate(spans):
             step = _new(Step)
@@ -162,8 +191,6 @@ class Trace:
             ("meta", dict(meta) if meta else {}),
         ):  # fmt: skip
             _set(trace, name, value)
-        if kind not in TRACE_KINDS:
-            raise TraceError(f"trace kind {kind!r} is not one of {TRACE_KINDS}")
         return trace
 
     # -- views -------------------------------------------------------------------------
@@ -227,10 +254,18 @@ class Trace:
                 answer=data.get("answer"),
                 id=data.get("id"),
                 segmentation=None if seg is None else Segmentation(**seg),
-                meta=dict(data.get("meta") or {}),
+                meta=_copy_mapping(data.get("meta") or {}),
             )
         except TypeError as exc:  # unknown or missing dataclass fields
             raise TraceError(f"malformed trace dict: {exc}") from exc
+
+
+def _copy_mapping(value: Any) -> Any:
+    return dict(value) if isinstance(value, Mapping) else value  # a non-mapping fails the check
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 # Slot setters of Step, for `Trace.from_spans` (they bypass the frozen __setattr__).

@@ -50,6 +50,12 @@ def test_views() -> None:
         lambda: _trace().with_labels([1.0]),
         lambda: Trace.from_dict({"text": "a", "steps": [{"txt": "a"}]}),
         lambda: Trace.from_dict({"steps": []}),
+        lambda: Trace.from_dict({"text": "a", "meta": "ab"}),
+        lambda: Trace.from_dict({"text": "a", "id": 3}),
+        lambda: Trace.from_dict({"text": "a", "segmentation": {"strategy": "x", "status": "odd"}}),
+        lambda: Step("a", 0, 1, 0, label=True),
+        lambda: Step("a", 0.0, 1, 0),  # type: ignore[arg-type]
+        lambda: Step("a", 0, 1, 0, round="1"),  # type: ignore[arg-type]
     ],
 )
 def test_invariants_raise_trace_error(make) -> None:
