@@ -102,7 +102,8 @@ def segment(
 
 def detect_kind(text: str, markers: RefineMarkers = DEFAULT_MARKERS) -> str:
     """ "refine" when the text shows feedback and draft/revision markers, "pot" when it
-    is Python source (or mostly a fenced Python block), else "cot"."""
+    is Python source (or mostly a fenced Python block; a program that does not parse
+    counts when nearly every line looks like code), else "cot"."""
     if has_refine_markers(text, markers):
         return "refine"
     fenced = _FENCE.search(text) if "```" in text else None
@@ -127,7 +128,7 @@ def _looks_like_python(source: str) -> bool:
     try:
         ast.parse(source)
     except (SyntaxError, ValueError, MemoryError, RecursionError):
-        return False
+        return codeish * 10 >= len(lines) * 9  # a broken (e.g. truncated) program is a program
     return True
 
 

@@ -46,7 +46,8 @@ def test_pal_style_solution_function_is_split_inside() -> None:
 
 
 def test_syntax_error_falls_back_to_line_groups_and_says_so() -> None:
-    trace = segment("x = 1\nif x:\n    y = (2\nprint(y)\n", "pot")
+    trace = segment("x = 1\nif x:\n    y = (2\nprint(y)\n")
+    assert trace.kind == "pot"
     assert trace.segmentation is not None
     assert trace.segmentation.status == "fallback"
     assert "SyntaxError" in trace.segmentation.reason
