@@ -25,7 +25,7 @@ from stepscore.evaluate import EvalRecord, evaluate_trace, summarize
 from stepscore.jsonl import read_json_records, write_jsonl
 from stepscore.reasoning.cot import COT_STRATEGIES, DEFAULT_TAG
 from stepscore.reasoning.inputs import trace_from_input
-from stepscore.reasoning.segment import POT_STRATEGIES
+from stepscore.reasoning.segment import POT_STRATEGIES, segment
 from stepscore.reasoning.trace import TRACE_KINDS, Trace
 from stepscore.samples import sample_traces_path
 from stepscore.table import render_table
@@ -108,6 +108,7 @@ def _read(
 ) -> tuple[list[Trace], list[FormatError]]:
     if path != "-" and not Path(path).is_file():
         raise FileNotFoundError(f"no such file: {path}")
+    segment("", args.kind, args.strategy, tag=args.tag)  # a bad kind/strategy pair is a usage error
     if args.format:
         from stepscore.reasoning.formats import read_traces
 
@@ -130,6 +131,7 @@ def _read(
                     record.value,
                     kind=args.kind,
                     strategy=args.strategy,
+                    tag=args.tag,
                     resegment=resegment,
                     line=record.line,
                 )

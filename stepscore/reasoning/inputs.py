@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from stepscore.errors import FormatError, TraceError
+from stepscore.reasoning.cot import DEFAULT_TAG
 from stepscore.reasoning.segment import segment
 from stepscore.reasoning.trace import Trace
 
@@ -26,6 +27,7 @@ def trace_from_input(
     *,
     kind: str = "auto",
     strategy: str = "auto",
+    tag: str = DEFAULT_TAG,
     resegment: bool = False,
     line: int | None = None,
 ) -> Trace:
@@ -35,7 +37,7 @@ def trace_from_input(
     '2'
     """
     if isinstance(value, str):
-        return segment(value, kind, strategy)
+        return segment(value, kind, strategy, tag=tag)
     if not isinstance(value, Mapping):
         raise FormatError(f"expected a string or an object, got {type(value).__name__}", line=line)
     if isinstance(value.get("steps"), list) and all(isinstance(s, Mapping) for s in value["steps"]):
@@ -57,6 +59,7 @@ def trace_from_input(
             text,
             value.get("kind", kind) if kind == "auto" else kind,
             strategy,
+            tag=tag,
             prompt=str(value.get("prompt") or ""),
             reference=None if reference is None else str(reference),
             id=None if record_id is None else str(record_id),

@@ -61,8 +61,19 @@ def test_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     (tmp_path / "x.jsonl").write_text('"a"\n', encoding="utf-8")
     assert main(["eval", str(tmp_path / "x.jsonl"), "--format", "procesbench"]) == 2
     assert "did you mean 'processbench'" in capsys.readouterr().err
+    assert main(["segment", str(tmp_path / "x.jsonl"), "--kind", "cot", "--strategy", "ast"]) == 2
+    assert "unknown cot strategy 'ast'" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["segment"])
+
+
+def test_segment_with_a_custom_tag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps("one <s> two <s> three") + "\n", encoding="utf-8")
+    assert main(["segment", str(path), "--tag", "<s>", "--jsonl"]) == 0
+    trace = json.loads(capsys.readouterr().out)
+    assert [s["text"] for s in trace["steps"]] == ["one", "two", "three"]
+    assert trace["segmentation"]["separator"] == "<s>"
 
 
 def test_eval_reads_a_named_format(shared_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
