@@ -2,6 +2,7 @@
 
     stepscore eval [FILE] [--out DIR]      judge traces (default: the shipped sample)
     stepscore segment FILE                 split texts or traces into steps
+    stepscore audit-math FILE              stepscore vs Math-Verify vs labels on answer pairs
 
 Exit status: 0 when every input record was processed, 1 when some could not be read
 (each is reported with its line number; the others are still processed), 2 for a
@@ -78,6 +79,15 @@ def _parser() -> argparse.ArgumentParser:
     shape.add_argument("--jsonl", dest="table", action="store_false", help="traces as JSONL")
     seg.add_argument("-o", "--output", type=Path, help="write the traces to this JSONL file")
     seg.set_defaults(run=_cmd_segment)
+
+    audit = commands.add_parser(
+        "audit-math", help="where stepscore, Math-Verify and the labels disagree on answer pairs"
+    )
+    audit.add_argument("file", help="JSONL of {prediction, reference[, label]} objects, or -")
+    audit.add_argument("--limit", type=int, help="only the first N pairs")
+    audit.add_argument("--no-math-verify", action="store_true", help="compare with labels only")
+    audit.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    audit.set_defaults(run=_cmd_audit_math)
     return parser
 
 
@@ -186,11 +196,13 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     traces, errors = _read(args, path, resegment=False)
     if args.limit is not None:
         traces = traces[: max(args.limit, 0)]
-    records: list[EvalRecord] = []
-    for position, trace in enumerate(
-        tqdm(traces, desc="eval", unit="trace", file=sys.stderr, disable=None, leave=False)
-    ):
-        records.append(evaluate_trace(trace, position=position))
+    from stepscore.verifiers.math import MathVerifier
+
+    verifier = MathVerifier()
+    progress = tqdm(traces, desc="eval", unit="trace", file=sys.stderr, disable=None, leave=False)
+    records: list[EvalRecord] = [
+        evaluate_trace(trace, position=n, verifier=verifier) for n, trace in enumerate(progress)
+    ]
     summary = summarize(records, input_errors=len(errors))
     print(render_table([_row(r) for r in records]))
     print()
@@ -207,6 +219,47 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     return _report_errors(errors, len(traces) + len(errors))
 
 
+def _cmd_audit_math(args: argparse.Namespace) -> int:
+    from stepscore.verifiers.math import MathVerifier
+    from stepscore.verifiers.math.audit import audit_math, audit_row_from_record
+
+    if args.file != "-" and not Path(args.file).is_file():
+        raise FileNotFoundError(f"no such file: {args.file}")
+    rows, errors = [], []
+    for record in read_json_records(args.file):
+        try:
+            if record.error is not None:
+                raise FormatError(record.error, line=record.line)
+            rows.append((record.line, *audit_row_from_record(record.value, record.line)))
+        except FormatError as exc:
+            errors.append(exc)
+    rows = rows[: args.limit] if args.limit is not None else rows
+    theirs = None
+    if not args.no_math_verify:
+        from stepscore.verifiers.math.mathverify_backend import MathVerifyBackend
+
+        theirs = MathVerifyBackend()
+    with MathVerifier(workers=args.workers) as ours:
+        report = audit_math(rows, ours, theirs)
+    table = [
+        {
+            "line": row.line,
+            "label": row.label,
+            "stepscore": row.ours.correct,
+            "math_verify": None if row.theirs is None else row.theirs.correct,
+            "pred": row.ours.pred,
+            "gold": row.ours.gold,
+            "reason": row.ours.reason,
+        }
+        for row in report.disagreements
+    ]
+    if table:
+        print(render_table(table))
+        print()
+    print(render_table([{"metric": k, "value": v} for k, v in report.to_dict().items()]))
+    return _report_errors(errors, len(rows) + len(errors))
+
+
 def _row(record: EvalRecord) -> dict[str, object]:
     return {
         "id": record.id,
@@ -215,6 +268,7 @@ def _row(record: EvalRecord) -> dict[str, object]:
         "steps": record.n_steps,
         "answer": record.answer if record.answer_status == "ok" else f"({record.answer_status})",
         "reference": record.reference,
+        "correct": record.correct if record.verify_status in (None, "ok") else record.verify_status,
         "first error (given)": record.expected_error_step,
     }
 

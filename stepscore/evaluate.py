@@ -1,12 +1,13 @@
 """The main job behind `stepscore eval`: judge each trace, then sum up.
 
-For now a trace's judgement is its segmentation and its extracted final answer;
-verification, step checks and PRM scores join the same record as they land.
+A trace's judgement is its segmentation, its extracted final answer and that answer's
+verdict against the reference; step checks and PRM scores join the same record as
+they land.
 
 >>> from stepscore.reasoning import segment
 >>> record = evaluate_trace(segment("2 + 3 = 5.\\nThe answer is 5.", reference="5"))
->>> record.answer, record.n_steps
-('5', 2)
+>>> record.answer, record.n_steps, record.correct
+('5', 2, True)
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from stepscore.reasoning.trace import Trace
-from stepscore.verifiers.math import extract_answer
+from stepscore.verifiers.math import MathVerifier, extract_answer
 
 __all__ = ["EvalRecord", "EvalSummary", "evaluate_trace", "summarize"]
 
@@ -42,6 +43,9 @@ class EvalRecord:
     answer_rule: str | None
     reference: str | None
     expected_error_step: int | None = None
+    correct: bool | None = None
+    verify_status: str | None = None
+    verify_reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -56,6 +60,9 @@ class EvalSummary:
     by_kind: dict[str, int] = field(default_factory=dict)
     strategies: dict[str, int] = field(default_factory=dict)
     answers_extracted: int = 0
+    verified: int = 0
+    correct: int = 0
+    accuracy: float | None = None
     needs_execution: int = 0
     segmentation_fallbacks: int = 0
     empty_traces: int = 0
@@ -65,9 +72,14 @@ class EvalSummary:
         return asdict(self)
 
 
-def evaluate_trace(trace: Trace, *, position: int = 0) -> EvalRecord:
+def evaluate_trace(
+    trace: Trace, *, position: int = 0, verifier: MathVerifier | None = None
+) -> EvalRecord:
     """Judge one trace; ``position`` names it when it has no id."""
     answer, status, rule = _final_answer(trace)
+    verdict = None
+    if answer is not None and trace.reference is not None:
+        verdict = (verifier or MathVerifier()).verify(answer, trace.reference)
     seg = trace.segmentation
     return EvalRecord(
         id=trace.id if trace.id is not None else f"#{position + 1}",
@@ -80,17 +92,25 @@ def evaluate_trace(trace: Trace, *, position: int = 0) -> EvalRecord:
         answer_rule=rule,
         reference=trace.reference,
         expected_error_step=_expected_error_step(trace),
+        correct=None if verdict is None else verdict.correct,
+        verify_status=None if verdict is None else verdict.status,
+        verify_reason=None if verdict is None else verdict.reason,
     )
 
 
 def summarize(records: Iterable[EvalRecord], *, input_errors: int = 0) -> EvalSummary:
     records = list(records)
+    verified = [r for r in records if r.verify_status == "ok"]
+    correct = sum(bool(r.correct) for r in verified)
     return EvalSummary(
         n_traces=len(records),
         n_steps=sum(r.n_steps for r in records),
         by_kind=dict(Counter(r.kind for r in records)),
         strategies=dict(Counter(r.strategy for r in records)),
         answers_extracted=sum(r.answer_status == "ok" for r in records),
+        verified=len(verified),
+        correct=correct,
+        accuracy=round(correct / len(verified), 4) if verified else None,
         needs_execution=sum(r.answer_status == "needs_execution" for r in records),
         segmentation_fallbacks=sum(r.segmentation_status == "fallback" for r in records),
         empty_traces=sum(r.segmentation_status == "empty" for r in records),

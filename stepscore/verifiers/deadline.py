@@ -268,6 +268,15 @@ class DeadlinePool:
             self._cond.notify_all()
         self._finalizer()
 
+    @property
+    def workers(self) -> int:
+        """How many worker processes the pool runs at most."""
+        return self._workers
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def run(
         self, fn: Callable[..., Any], /, *args: Any, deadline_s: float, **kwargs: Any
     ) -> DeadlineResult:

@@ -1,0 +1,142 @@
+"""verify_math: extraction + comparison + deadlines, as a caller sees it."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stepscore.benchmarks.labelled import gsm8k_solution_pairs, math_bon_pairs
+from stepscore.verifiers.deadline import DeadlinePool
+from stepscore.verifiers.math import MathConfig, MathVerifier, verify_math
+
+CASES = [
+    ("The answer is \\boxed{\\frac{1}{2}}.", "0.5", True),
+    ("So she makes $18 every day.\n#### 18", "Janet sells 9 eggs.\n#### 18", True),
+    ("The answer is 17.", "#### 18", False),
+    ("\\boxed{(1, 2)}", "(1,2)", True),
+    ("\\boxed{(2, 1)}", "(1,2)", False),
+    ("x = 3", "3", True),
+    ("Final answer: \\boxed{2\\sqrt{3}}", "\\sqrt{12}", True),
+    ("We get \\boxed{y = 2x + 1}.", "y = 3x", False),
+]
+
+
+@pytest.mark.parametrize(("prediction", "reference", "correct"), CASES)
+def test_verdicts(prediction: str, reference: str, correct: bool) -> None:
+    result = verify_math(prediction, reference)
+    assert result.status == "ok", result
+    assert result.correct is correct, result
+    assert result.score == float(correct)
+
+
+def test_statuses() -> None:
+    assert verify_math("", "3").status == "no_answer"
+    assert (
+        verify_math("I do not know.\n\nReally, no idea at all here." * 20, "3").status
+        == "no_answer"
+    )
+    assert verify_math("\\boxed{3}", "").status == "bad_reference"
+    assert verify_math("\\boxed{3}", "   ").status == "bad_reference"
+    with pytest.raises(TypeError):
+        verify_math(3, "3")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        MathVerifier(config="tight")  # type: ignore[arg-type]
+
+
+HOSTILE = [
+    "\\boxed{10^{10^{10}}}",
+    "\\boxed{\\frac{1}{}",
+    "\\boxed{" + "{" * 10_000 + "1" + "}" * 10_000 + "}",
+    "9" * 1_000_000,
+    "\x00\ufeff\u202e\\boxed{\x00}",
+    "\\boxed{" + "x^" * 2_000 + "2}",
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("prediction", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_input_returns_within_the_deadline(prediction: str) -> None:
+    config = MathConfig(deadline_s=2.0)
+    started = time.perf_counter()
+    result = verify_math(prediction, "10^{10^{10}} + 1", config=config)
+    assert time.perf_counter() - started < config.deadline_s + 3.0
+    assert result.status in ("ok", "no_answer", "timeout", "error", "bad_reference")
+    assert not result.correct
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=60), st.text(max_size=30))
+def test_random_strings_never_raise(prediction: str, reference: str) -> None:
+    verify_math(prediction, reference, config=MathConfig(deadline_s=2.0))
+
+
+def test_same_verdicts_from_threads_and_asyncio() -> None:
+    pairs = [(p, r) for p, r, _ in CASES] * 3
+    expected = [verify_math(p, r).correct for p, r in pairs]
+    with ThreadPoolExecutor(6) as pool:
+        assert list(pool.map(lambda pr: verify_math(*pr).correct, pairs)) == expected
+
+    async def main() -> list[bool]:
+        ticks = 0
+
+        async def ticker() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        task = asyncio.create_task(ticker())
+        results = await MathVerifier().averify_batch(pairs)
+        task.cancel()
+        return [r.correct for r in results]
+
+    assert asyncio.run(main()) == expected
+    assert threading.active_count() >= 1
+
+
+def test_batch_keeps_order_and_survives_bad_items() -> None:
+    pairs = [(p, r) for p, r, _ in CASES] + [
+        ("", "1"),
+        ("\\boxed{1}", ""),
+        ("\\boxed{\\frac{1}{}", "1"),
+    ]
+    with DeadlinePool(2) as pool:
+        results = MathVerifier(pool=pool).verify_batch(pairs)
+    assert [r.correct for r in results[: len(CASES)]] == [c for _, _, c in CASES]
+    assert [r.status for r in results[len(CASES) : len(CASES) + 2]] == [
+        "no_answer",
+        "bad_reference",
+    ]
+    with MathVerifier() as verifier:
+        assert [r.correct for r in verifier.verify_batch(pairs, workers=2)] == [
+            r.correct for r in results
+        ]
+
+
+def test_gsm8k_agreement_with_labels(shared_data: Path) -> None:
+    """Acceptance: at least Math-Verify's 99.87% (7 disagreements of 5276)."""
+    pairs = gsm8k_solution_pairs(shared_data / "gsm8k" / "example_model_solutions.jsonl")
+    assert len(pairs) == 5276
+    with MathVerifier(workers=2) as verifier:
+        results = verifier.verify_batch([(p.prediction, p.reference) for p in pairs])
+    wrong = [p.id for p, r in zip(pairs, results, strict=True) if r.correct != p.label]
+    assert len(wrong) <= 7, wrong
+
+
+def test_math_bon_agreement_with_labels(shared_data: Path) -> None:
+    """Acceptance: at least Math-Verify's 99.88% (1 disagreement of 800)."""
+    pairs = math_bon_pairs(shared_data / "bon" / "math_cot_100.jsonl")
+    assert len(pairs) == 800
+    with MathVerifier(workers=2) as verifier:
+        results = verifier.verify_batch([(p.prediction, p.reference) for p in pairs])
+    wrong = [
+        (p.id, r.pred, r.gold) for p, r in zip(pairs, results, strict=True) if r.correct != p.label
+    ]
+    assert len(wrong) <= 1, wrong
