@@ -2,12 +2,14 @@
 
 The defaults grade the way a careful person grades MATH and GSM8K:
 
-- ``rel_tol=1e-6``, ``abs_tol=1e-9``: tolerance applies only where a side is inexact (a
-  decimal with a fractional part, or a value that had to be computed in floating point,
-  like ``\\sqrt{2}``). Integers and fractions compare exactly, so GSM8K's ``10001`` is
-  never ``10000``. ``1e-6`` accepts a repeating decimal written to six places
-  (``0.333333`` for ``\\frac{1}{3}``, as Math-Verify's six-place rounding does) and
-  rejects one rounded to four (``0.3333``) or to two (``3.14`` for ``\\pi``).
+- ``rel_tol=1e-6``, ``abs_tol=1e-9``: the tolerance applies only where a side was
+  written as a decimal (it may have been rounded). Integers and fractions compare
+  exactly, so GSM8K's ``10001`` is never ``10000``, and so do two decimals written to the
+  same number of places (``1234567.89`` is not ``1234567.88``). ``1e-6`` accepts a
+  repeating decimal written to six places (``0.333333`` for ``\\frac{1}{3}``, as
+  Math-Verify's six-place rounding does) and rejects one rounded to four (``0.3333``) or
+  to two (``3.14`` for ``\\pi``). Values computed in floating point from exact forms
+  (``2\\sqrt{3}`` vs ``\\sqrt{12}``) must agree to ``1e-9``.
 - ``percent="either"``: ``20\\%`` equals both ``20`` and ``0.2`` (models drop the sign,
   or convert it, and both are right); Math-Verify accepts both too. ``"value"`` reads
   ``p\\%`` as the number ``p/100`` only, ``"strip"`` as ``p`` only.

@@ -9,6 +9,7 @@ thread as `verify_math`. Needs ``pip install 'stepscore[mathverify]'``.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 from stepscore.errors import MissingExtraError
@@ -52,6 +53,9 @@ def compare_in_process(prediction: str, reference: str) -> tuple[bool, str | Non
 
 def _compare(prediction: str, reference: str) -> tuple[bool, str | None, str | None]:
     from math_verify import parse, verify
+
+    # Its timeouts are off on purpose (the deadline pool enforces ours): no warning about it.
+    logging.getLogger("math_verify").setLevel(logging.ERROR)
 
     wrapped = reference if ("\\boxed" in reference or "$" in reference) else f"${reference}$"
     gold = parse(wrapped, parsing_timeout=None)  # type: ignore[arg-type]
