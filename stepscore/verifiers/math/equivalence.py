@@ -39,7 +39,7 @@ from stepscore.verifiers.math import arithmetic
 from stepscore.verifiers.math.config import MathConfig
 from stepscore.verifiers.math.expression import compile_expression
 from stepscore.verifiers.math.matching import compare
-from stepscore.verifiers.math.normalize import normalize_answer
+from stepscore.verifiers.math.normalize import normalize_answer, number_bases
 from stepscore.verifiers.math.numbers import Number, numbers_equal, parse_number
 from stepscore.verifiers.math.structures import ComparisonMethod, Verdict, leaves, parse_answer
 from stepscore.verifiers.math.wellformed import malformed_reason
@@ -159,6 +159,9 @@ def _compare(pred: str, gold: str, config: MathConfig, judge: _CheapJudge) -> Co
     p = normalize_answer(pred, config)
     if not p:
         return Comparison(False, p, g, "empty answer", "exact")
+    pred_bases, gold_bases = number_bases(pred), number_bases(gold)
+    if pred_bases and gold_bases and pred_bases != gold_bases:
+        return Comparison(False, p, g, "numbers stated in different bases", "exact")
     if p.replace(" ", "") == g.replace(" ", ""):
         return Comparison(True, p, g, "same after normalization", "exact")
     why = malformed_reason(p)

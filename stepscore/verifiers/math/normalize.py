@@ -46,7 +46,7 @@ import unicodedata
 from stepscore.verifiers.math.config import MathConfig
 from stepscore.verifiers.math.wellformed import brace_pairs
 
-__all__ = ["normalize_answer"]
+__all__ = ["normalize_answer", "number_bases"]
 
 _DEFAULT = MathConfig()
 _PLAIN_NUMBER = re.compile(r"\s*-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?\s*")
@@ -360,6 +360,21 @@ def _skip_spaces(s: str, i: int) -> int:
     while i < len(s) and s[i] == " ":
         i += 1
     return i
+
+
+_STATED_BASE = re.compile(r"(?<![\w\\.])[0-9A-Z]+_\{?\(?(\d{1,2})\)?\}?(?![\w])")
+
+
+def number_bases(text: str) -> tuple[int, ...]:
+    """The bases stated by subscripts (``1011_2``, ``2A_{16}``), in order.
+
+    Normalization keeps only the digits, so the comparison asks this first: digits in
+    base 2 and the same digits in base 3 are different numbers.
+
+    >>> number_bases("1011_2"), number_bases("2A_{(16)}"), number_bases("x_1 + 3")
+    ((2,), (16,), ())
+    """
+    return tuple(int(m[1]) for m in _STATED_BASE.finditer(text[:5000]))
 
 
 def _base_number(m: re.Match[str]) -> str:

@@ -140,3 +140,32 @@ def test_math_bon_agreement_with_labels(shared_data: Path) -> None:
         (p.id, r.pred, r.gold) for p, r in zip(pairs, results, strict=True) if r.correct != p.label
     ]
     assert len(wrong) <= 1, wrong
+
+
+@pytest.mark.parametrize(
+    ("prediction", "reference", "correct"),
+    [("1011_2", "1011_3", False), ("1011_2", "1011", True), ("1011_{2}", "1011_2", True)],
+)
+def test_base_subscripts(prediction: str, reference: str, correct: bool) -> None:
+    assert verify_math(prediction, reference).correct is correct
+
+
+_WELL_FORMED = st.one_of(
+    st.integers(-(10**12), 10**12).map(str),
+    st.integers(-(10**6), 10**6).map(lambda n: f"{n:,}"),
+    st.tuples(st.integers(-999, 999), st.integers(1, 999)).map(
+        lambda t: f"\\frac{{{t[0]}}}{{{t[1]}}}"
+    ),
+    st.floats(-1e6, 1e6, allow_nan=False).map(lambda x: f"{x:.4f}"),
+    st.tuples(st.integers(1, 99), st.integers(2, 99)).map(lambda t: f"{t[0]}\\sqrt{{{t[1]}}}"),
+    st.lists(st.integers(-50, 50), min_size=1, max_size=4).map(
+        lambda v: "(" + ", ".join(map(str, v)) + ")"
+    ),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_WELL_FORMED)
+def test_an_answer_verifies_against_itself(answer: str) -> None:
+    assert verify_math(answer, answer).correct
+    assert verify_math(f"The answer is $\\boxed{{{answer}}}$.", answer).correct
