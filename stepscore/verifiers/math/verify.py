@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ MathStatus = Literal["ok", "no_answer", "bad_reference", "timeout", "error"]
 _DEFAULT = MathConfig()
 _MARKED_RULES = frozenset({"boxed", "fbox", "answer_tag", "gsm8k", "answer_is", "choice"})
 _MAX_BARE = 200  # a one-line prediction up to this long without answer markers is the answer
+_PROSE_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}")  # a word, not a \command
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,7 +315,8 @@ def _predicted_answer(prediction: str) -> tuple[str | None, str | None]:
     if extraction.status == "ok" and extraction.rule in _MARKED_RULES:
         return extraction.answer, extraction.rule
     stripped = prediction.strip()
-    if stripped and len(stripped) <= _MAX_BARE and "\n" not in stripped:
+    one_line = stripped and len(stripped) <= _MAX_BARE and "\n" not in stripped
+    if one_line and len(_PROSE_WORD.findall(stripped)) < 3:  # "(1, 2)", "x = 3", "\text{Mon}"
         return stripped, "bare"
     return extraction.answer, extraction.rule
 
