@@ -7,8 +7,10 @@ and ``bon/math_cot_100.jsonl`` (800 MATH responses, ``score``). For each set it 
 
 - pairs/second of Math-Verify 0.9.0 used as its README shows (``parse`` the gold and the
   response, ``verify``), single process, in this process: the named baseline;
-- pairs/second of stepscore's ``verify_math`` (caches cleared, one warm worker for the
-  symbolic path) and the ratio to the baseline (targets: >= 5x on GSM8K, >= 2x on MATH);
+- pairs/second of stepscore's ``verify_math`` (verdict and parse caches cleared first, so
+  only repeats within the set, such as a gold shared by 8 samples, hit a cache; one warm
+  worker for the symbolic path) and the ratio to the baseline (targets: >= 5x on GSM8K,
+  >= 2x on MATH);
 - ``MathVerifier.verify_batch`` with 1, 2, ... workers and the speed-up over 1 worker
   (the cheap stage runs in the caller, so workers only pay off on the symbolic path:
   the last section measures them on MATH test golds against ``\frac{2(g)}{2}``

@@ -113,9 +113,17 @@ def needs_symbolic(prediction: str, reference: str, config: MathConfig = _DEFAUL
 
 
 def clear_caches() -> None:
-    """Forget cached verdicts (benchmarks that time the real work call this)."""
-    _stage_cached.cache_clear()
-    _symbolic_cached.cache_clear()
+    """Forget cached verdicts and parses (benchmarks that time the real work call this)."""
+    from stepscore.verifiers.math import expression, normalize, numbers
+
+    for cached in (
+        _stage_cached,
+        _symbolic_cached,
+        normalize._normalize_cached,
+        expression.compile_expression,
+        numbers.parse_number,
+    ):
+        cached.cache_clear()
 
 
 class MathVerifier:
