@@ -46,6 +46,7 @@ MathStatus = Literal["ok", "no_answer", "bad_reference", "timeout", "error"]
 _DEFAULT = MathConfig()
 _MARKED_RULES = frozenset({"boxed", "fbox", "answer_tag", "gsm8k", "answer_is", "choice"})
 _MAX_BARE = 200  # a one-line prediction up to this long without answer markers is the answer
+_MAX_CACHED_CHARS = 4096  # longer (prediction, reference) pairs are not memoized
 _PROSE_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}")  # a word, not a \command
 
 
@@ -117,7 +118,7 @@ def clear_caches() -> None:
     from stepscore.verifiers.math import expression, normalize, numbers
 
     for cached in (
-        _stage_cached,
+        _stage_memo,
         _symbolic_cached,
         normalize._normalize_cached,
         expression.compile_expression,
@@ -251,7 +252,7 @@ class _Transient(Exception):
         self.outcome = outcome
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 12)
 def _symbolic_cached(
     pred: str, gold: str, config: MathConfig, pool: DeadlinePool | None
 ) -> DeadlineResult:
@@ -262,8 +263,16 @@ def _symbolic_cached(
     return outcome
 
 
-@lru_cache(maxsize=1 << 16)
 def _stage_cached(prediction: str, reference: str, config: MathConfig) -> MathResult | _Pending:
+    """`_stage`, remembered for short inputs only: a cache keyed by whole responses of
+    RL rollouts would hold hundreds of megabytes and rarely hit."""
+    if len(prediction) + len(reference) > _MAX_CACHED_CHARS:
+        return _stage(prediction, reference, config)
+    return _stage_memo(prediction, reference, config)
+
+
+@lru_cache(maxsize=1 << 14)
+def _stage_memo(prediction: str, reference: str, config: MathConfig) -> MathResult | _Pending:
     return _stage(prediction, reference, config)
 
 
