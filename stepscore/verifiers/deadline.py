@@ -38,10 +38,11 @@ import multiprocessing.util  # imported before our atexit hook, so ours runs bef
 import os
 import pickle
 import signal
+import sys
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -420,7 +421,8 @@ class DeadlinePool:
         args = (child_conn, lifeline_r, self._initializer, self._memory_mb, self._max_result_bytes)
         proc = self._ctx.Process(target=_worker_main, args=args, daemon=True)
         try:
-            proc.start()
+            with _unimportable_main_hidden():
+                proc.start()
         except Exception as exc:
             conn.close()
             lifeline_w.close()
@@ -435,6 +437,31 @@ class DeadlinePool:
         worker = _Worker(proc, conn, lifeline_w)
         self._all.add(worker)
         return worker
+
+
+_main_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _unimportable_main_hidden() -> Iterator[None]:
+    """Hide a ``__main__.__file__`` that names no file (``python - < script``, some REPLs).
+
+    spawn and forkserver children re-run the parent's main file by that path; when it
+    is ``<stdin>`` every child dies before it starts. Workers need nothing from
+    ``__main__`` (their functions are pickled by module), so the path is withheld
+    while a child starts, and restored at once.
+    """
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if path is None or getattr(main, "__spec__", None) is not None or os.path.exists(path):
+        yield
+        return
+    with _main_lock:
+        del main.__file__  # type: ignore[union-attr]
+        try:
+            yield
+        finally:
+            main.__file__ = path  # type: ignore[union-attr]
 
 
 def _check_deadline(deadline_s: float) -> None:

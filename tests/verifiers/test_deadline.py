@@ -404,3 +404,19 @@ def test_overhead_of_a_trivial_call_is_well_under_a_millisecond(pool: DeadlinePo
 
 def test_doctests() -> None:
     assert doctest.testmod(deadline_mod).failed == 0
+
+
+def test_works_when_the_main_script_comes_from_stdin() -> None:
+    """``python - < script``: children must not try to re-run a main file named <stdin>."""
+    script = (
+        "import operator\n"
+        "from stepscore.verifiers.deadline import DeadlinePool\n"
+        "with DeadlinePool(2) as pool:\n"
+        "    print([r.value for r in pool.map(operator.add, [(1, 2), (3, 4)], deadline_s=30)])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-"], input=script, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[3, 7]"
+    assert "did not start" not in done.stderr
