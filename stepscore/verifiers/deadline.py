@@ -20,6 +20,10 @@ background thread (a call that comes before it is ready waits for it).
   a worker whose parent died kills itself when EOF reaches a lifeline pipe only the parent
   holds (a task stuck in C code that holds the GIL delays this until it returns).
 
+Workers never re-run the caller's main script (spawn and forkserver children would, by
+default: an unguarded training script would start again in every worker), so the
+functions they run must live in importable modules, not in ``__main__``.
+
 Workers come from the ``forkserver`` start method (a fork of a small single-threaded
 server: safe in a threaded parent, a few ms), else ``spawn`` (~40 ms). POSIX only (process
 groups, SIGKILL). This is not a sandbox: workers run as the caller, with its files and
@@ -421,7 +425,7 @@ class DeadlinePool:
         args = (child_conn, lifeline_r, self._initializer, self._memory_mb, self._max_result_bytes)
         proc = self._ctx.Process(target=_worker_main, args=args, daemon=True)
         try:
-            with _unimportable_main_hidden():
+            with _main_hidden():
                 proc.start()
         except Exception as exc:
             conn.close()
@@ -443,25 +447,31 @@ _main_lock = threading.Lock()
 
 
 @contextlib.contextmanager
-def _unimportable_main_hidden() -> Iterator[None]:
-    """Hide a ``__main__.__file__`` that names no file (``python - < script``, some REPLs).
+def _main_hidden() -> Iterator[None]:
+    """Keep a starting worker from re-running the parent's main script.
 
-    spawn and forkserver children re-run the parent's main file by that path; when it
-    is ``<stdin>`` every child dies before it starts. Workers need nothing from
-    ``__main__`` (their functions are pickled by module), so the path is withheld
-    while a child starts, and restored at once.
+    spawn and forkserver children import the parent's ``__main__`` again (by its
+    ``__file__`` or ``__spec__``): a training script without an ``if __name__ ==
+    "__main__"`` guard would run again in every worker, and ``python - < script``
+    names a file ``<stdin>`` that does not exist. Workers need nothing from
+    ``__main__`` (their functions are pickled by module, so a function defined in
+    the main script is reported as unpicklable in the worker), so both attributes
+    are withheld while a child starts, and restored at once.
     """
     main = sys.modules.get("__main__")
-    path = getattr(main, "__file__", None)
-    if path is None or getattr(main, "__spec__", None) is not None or os.path.exists(path):
+    saved = {k: getattr(main, k) for k in ("__file__", "__spec__") if hasattr(main, k)}
+    if main is None or not saved:
         yield
         return
     with _main_lock:
-        del main.__file__  # type: ignore[union-attr]
+        main.__spec__ = None  # multiprocessing reads it unguarded: None, not absent
+        if "__file__" in saved:
+            del main.__file__
         try:
             yield
         finally:
-            main.__file__ = path  # type: ignore[union-attr]
+            for key, value in saved.items():
+                setattr(main, key, value)
 
 
 def _check_deadline(deadline_s: float) -> None:

@@ -420,3 +420,22 @@ def test_works_when_the_main_script_comes_from_stdin() -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "[3, 7]"
     assert "did not start" not in done.stderr
+
+
+def test_a_script_without_a_main_guard_runs_once(tmp_path) -> None:
+    """Workers never re-run the caller's main script (spawn/forkserver would, unguarded)."""
+    script = tmp_path / "train.py"
+    script.write_text(
+        "import operator\n"
+        "from stepscore.verifiers.deadline import DeadlinePool\n"
+        "print('main ran')\n"
+        "pool = DeadlinePool(2)\n"
+        "print([r.value for r in pool.map(operator.add, [(1, 2), (3, 4)], deadline_s=30)])\n"
+        "pool.close()\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines() == ["main ran", "[3, 7]"]
