@@ -5,6 +5,7 @@ into rewards, labels and benchmark figures. Importing stepscore loads no torch.
 """
 
 from stepscore.errors import (
+    DataUnavailableError,
     FormatError,
     MissingExtraError,
     StepscoreError,
@@ -16,6 +17,7 @@ from stepscore.reasoning import Segmentation, Step, Trace
 __version__ = "0.1.0"
 
 __all__ = [
+    "DataUnavailableError",
     "FormatError",
     "MissingExtraError",
     "Segmentation",

@@ -3,6 +3,8 @@
     stepscore eval [FILE] [--out DIR]      judge traces (default: the shipped sample)
     stepscore segment FILE                 split texts or traces into steps
     stepscore audit-math FILE              stepscore vs Math-Verify vs labels on answer pairs
+    stepscore bench NAME [--out DIR]       run a benchmark, write JSONL/JSON/Markdown/PNG
+    stepscore report DIR                   rebuild a report's table and plots
 
 Exit status: 0 when every input record was processed, 1 when some could not be read
 (each is reported with its line number; the others are still processed), 2 for a
@@ -88,6 +90,20 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--no-math-verify", action="store_true", help="compare with labels only")
     audit.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     audit.set_defaults(run=_cmd_audit_math)
+
+    bench = commands.add_parser("bench", help="run a benchmark and write its report")
+    bench.add_argument("name", help="benchmark name (see `stepscore bench --list`)", nargs="?")
+    bench.add_argument("--list", action="store_true", help="list the benchmarks and splits")
+    bench.add_argument("--split", help="split (default: the benchmark's first)")
+    bench.add_argument("--scorer", help="step judge for step-labelled benchmarks, e.g. none")
+    bench.add_argument("--path", help="local data file or folder (offline use)")
+    bench.add_argument("--limit", type=int, help="only the first N samples")
+    bench.add_argument("--out", type=Path, help="report folder (JSONL, JSON, Markdown, PNG)")
+    bench.set_defaults(run=_cmd_bench)
+
+    report = commands.add_parser("report", help="rebuild the table and plots of a report folder")
+    report.add_argument("dir", type=Path)
+    report.set_defaults(run=_cmd_report)
     return parser
 
 
@@ -258,6 +274,36 @@ def _cmd_audit_math(args: argparse.Namespace) -> int:
         print()
     print(render_table([{"metric": k, "value": v} for k, v in report.to_dict().items()]))
     return _report_errors(errors, len(rows) + len(errors))
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from stepscore.benchmarks.catalog import available_benchmarks, load_benchmark
+    from stepscore.benchmarks.report import render_markdown, write_report
+    from stepscore.benchmarks.runners import run_benchmark
+
+    if args.list or not args.name:
+        rows = [{"benchmark": k, "splits": ", ".join(v)} for k, v in available_benchmarks().items()]
+        print(render_table(rows, max_width=80))
+        return 0
+    benchmark = load_benchmark(args.name, args.split, path=args.path, limit=args.limit)
+    for error in benchmark.errors:
+        print(f"stepscore: {error}", file=sys.stderr)
+    result, samples = run_benchmark(benchmark, judge=args.scorer)
+    print(render_markdown(result))
+    if args.out is not None:
+        for path in write_report(args.out, result, samples):
+            print(f"wrote {path}")
+    return 1 if benchmark.errors else 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from stepscore.benchmarks.report import rebuild
+
+    if not (args.dir / "summary.json").is_file():
+        raise FileNotFoundError(f"no summary.json in {args.dir}")
+    for path in rebuild(args.dir):
+        print(f"wrote {path}")
+    return 0
 
 
 def _row(record: EvalRecord) -> dict[str, object]:

@@ -7,6 +7,7 @@ exceptions mean the caller asked for something that cannot be done::
     ├── UnknownNameError(StepscoreError, ValueError)   an unknown format / strategy / ... name
     ├── TraceError(StepscoreError, ValueError)          a Step or Trace that breaks its invariants
     ├── FormatError(StepscoreError, ValueError)         a record that does not fit its format
+    ├── DataUnavailableError(StepscoreError, OSError)   benchmark data neither local nor reachable
     └── MissingExtraError(StepscoreError, ImportError)  an optional dependency is not installed
 
 Every class also derives from the builtin a caller would expect, so
@@ -19,6 +20,7 @@ import difflib
 from collections.abc import Iterable
 
 __all__ = [
+    "DataUnavailableError",
     "FormatError",
     "MissingExtraError",
     "StepscoreError",
@@ -62,6 +64,11 @@ class FormatError(StepscoreError, ValueError):
     def __init__(self, message: str, *, line: int | None = None) -> None:
         self.line = line
         super().__init__(f"line {line}: {message}" if line is not None else message)
+
+
+class DataUnavailableError(StepscoreError, OSError):
+    """A benchmark split's data is neither in a local file nor reachable on the Hub;
+    the message names the offline options (``path=``, ``STEPSCORE_DATA``)."""
 
 
 class MissingExtraError(StepscoreError, ImportError):

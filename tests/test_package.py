@@ -32,6 +32,8 @@ def test_import_loads_no_heavy_dependency() -> None:
         "stepscore.reasoning.formats",
         "stepscore.verifiers.deadline",
         "stepscore.verifiers.math",
+        "stepscore.benchmarks",
+        "stepscore.benchmarks.metrics",
     ],
 )
 def test_all_is_sorted_and_real(module: str) -> None:

@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["LabelledPair", "gsm8k_solution_pairs", "math_bon_pairs"]
+__all__ = ["LabelledPair", "final_answer_line", "gsm8k_solution_pairs", "math_bon_pairs"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +40,7 @@ def gsm8k_solution_pairs(path: str | os.PathLike[str]) -> list[LabelledPair]:
                     LabelledPair(
                         f"{number}:{model}",
                         output["solution"],
-                        _final_answer_line(row["ground_truth"]),
+                        final_answer_line(row["ground_truth"]),
                         bool(output["is_correct"]),
                     )
                 )
@@ -57,7 +57,7 @@ def math_bon_pairs(path: str | os.PathLike[str]) -> list[LabelledPair]:
     return pairs
 
 
-def _final_answer_line(solution: str) -> str:
+def final_answer_line(solution: str) -> str:
     """The answer after the last "A:" (or "####") of a GSM8K-style solution."""
     for marker in ("####", "\nA:"):
         if marker in solution:

@@ -1,0 +1,70 @@
+"""Step judges for ProcessBench-style evaluation: which step is the first wrong one?
+
+A judge maps each trace to the index of its earliest wrong step, or -1 when it finds
+none. Learned PRMs (thresholded step scores), the model-free step checker and LLM
+critics all reduce to this; they join the lazy catalog below as they land. Two
+baselines are here from the start, because every table needs its floor and ceiling:
+
+- ``none`` flags nothing: ProcessBench F1 0 by construction (accuracy 1 on correct
+  samples, 0 on erroneous ones).
+- ``oracle`` reads the labels: F1 1 by construction; a check of the harness, not a
+  system.
+
+>>> from stepscore.reasoning.formats import get_format
+>>> row = {"problem": "p", "steps": ["a", "b"], "label": 1}
+>>> trace = get_format("processbench").from_record(row)
+>>> get_judge("oracle").judge([trace]), get_judge("none").judge([trace])
+([1], [-1])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from importlib import import_module
+from typing import Protocol, runtime_checkable
+
+from stepscore.errors import UnknownNameError
+from stepscore.reasoning.trace import Trace
+
+__all__ = ["JUDGES", "StepJudge", "get_judge"]
+
+
+@runtime_checkable
+class StepJudge(Protocol):
+    """Predicts each trace's earliest wrong step (-1: none)."""
+
+    name: str
+
+    def judge(self, traces: Sequence[Trace]) -> list[int]: ...
+
+
+class NoErrorBaseline:
+    """Flags no step in any trace."""
+
+    name = "none"
+
+    def judge(self, traces: Sequence[Trace]) -> list[int]:
+        return [-1 for _ in traces]
+
+
+class LabelOracle:
+    """The earliest step labelled wrong (label < 0.5): the labels' own answer."""
+
+    name = "oracle"
+
+    def judge(self, traces: Sequence[Trace]) -> list[int]:
+        return [-1 if (error := t.first_error()) is None else error for t in traces]
+
+
+JUDGES: dict[str, str] = {
+    "none": "stepscore.benchmarks.judges:NoErrorBaseline",
+    "oracle": "stepscore.benchmarks.judges:LabelOracle",
+}
+
+
+def get_judge(name: str) -> StepJudge:
+    """A judge by catalog name (did-you-mean on a typo)."""
+    if name not in JUDGES:
+        raise UnknownNameError("step judge", name, sorted(JUDGES))
+    module, attr = JUDGES[name].split(":")
+    return getattr(import_module(module), attr)()

@@ -1,0 +1,93 @@
+"""Runners and reports, checked against direct computations from the data files."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from stepscore.benchmarks.catalog import load_benchmark
+from stepscore.benchmarks.report import BenchResult, rebuild, write_report
+from stepscore.benchmarks.runners import run_benchmark
+from stepscore.cli import main
+
+
+def _bon_rows(shared_data: Path) -> list[dict]:
+    path = shared_data / "bon" / "math_cot_100.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_math_bon_figures_equal_a_direct_computation(shared_data: Path) -> None:
+    rows = _bon_rows(shared_data)
+    result, samples = run_benchmark(load_benchmark("math-bon"))
+    scores = [s for r in rows for s in r["score"]]
+    assert result.metrics["pass@1"] == pytest.approx(sum(scores) / len(scores))
+    assert result.metrics["pass@8"] == pytest.approx(sum(any(r["score"]) for r in rows) / len(rows))
+    best = [r["score"][max(range(8), key=lambda k: (r["pred_score"][k][0], -k))] for r in rows]
+    assert result.metrics["best_of_8"] == pytest.approx(sum(best) / len(rows))
+    majority = []
+    for r in rows:  # plain string votes; ties to the answer seen first
+        counts = Counter(r["pred"])
+        top = max(counts.values())
+        winner = next(p for p in r["pred"] if counts[p] == top)
+        majority.append(r["score"][r["pred"].index(winner)])
+    assert result.metrics["maj@8"] == pytest.approx(sum(majority) / len(rows))
+    assert len(samples) == 100
+    assert result.curves["oracle"][8] == result.metrics["pass@8"]
+
+
+def test_processbench_floor_and_ceiling(shared_data: Path) -> None:
+    benchmark = load_benchmark("processbench", "gsm8k")
+    floor, _ = run_benchmark(benchmark, judge="none")
+    ceiling, samples = run_benchmark(benchmark, judge="oracle")
+    assert (floor.metrics["f1"], floor.metrics["correct_acc"]) == (0.0, 1.0)
+    assert (ceiling.metrics["f1"], ceiling.metrics["error_acc"]) == (1.0, 1.0)
+    assert (ceiling.metrics["n_error"], ceiling.metrics["n_correct"]) == (207, 193)
+    assert all(s["match"] for s in samples)
+    assert "Qwen2.5-Math-PRM-7B" in ceiling.anchors
+    with pytest.raises(ValueError, match="judge"):
+        run_benchmark(benchmark)
+
+
+def test_verifier_agreement_runner(shared_data: Path) -> None:
+    result, _ = run_benchmark(load_benchmark("math-bon", limit=3))
+    assert result.n == 3
+    pairs = load_benchmark("gsm8k-solutions", limit=40)
+    agreement, rows = run_benchmark(pairs)
+    assert agreement.metrics["agreement"] == 1.0 and len(rows) == 40
+    assert agreement.config["limit"] == 40
+
+
+def test_report_files_and_rebuild(tmp_path: Path, shared_data: Path) -> None:
+    result, samples = run_benchmark(load_benchmark("processbench", "math"), judge="oracle")
+    written = write_report(tmp_path, result, samples)
+    names = {p.name for p in written}
+    assert {"samples.jsonl", "summary.json", "report.md", "metrics.png"} <= names
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert BenchResult.from_dict(summary) == result
+    assert summary["version"].startswith("v1+sha256:") and summary["stepscore_version"]
+    markdown = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "| oracle |" in markdown and "Skywork-PRM-7B (published)" in markdown
+    (tmp_path / "report.md").unlink()
+    assert {p.name for p in rebuild(tmp_path)} >= {"report.md", "metrics.png"}
+    assert (tmp_path / "metrics.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_bench_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], shared_data: Path
+) -> None:
+    assert main(["bench", "--list"]) == 0
+    assert "processbench" in capsys.readouterr().out
+    out = tmp_path / "run"
+    assert (
+        main(["bench", "processbench", "--split", "gsm8k", "--scorer", "none", "--out", str(out)])
+        == 0
+    )
+    assert "| none |" in capsys.readouterr().out
+    assert main(["report", str(out)]) == 0
+    assert main(["bench", "procesbench"]) == 2
+    assert "did you mean 'processbench'" in capsys.readouterr().err
+    assert main(["bench", "processbench", "--scorer", "oracel"]) == 2
+    assert "did you mean 'oracle'" in capsys.readouterr().err
