@@ -31,11 +31,15 @@ __all__ = ["JUDGES", "StepJudge", "get_judge"]
 
 @runtime_checkable
 class StepJudge(Protocol):
-    """Predicts each trace's earliest wrong step (-1: none)."""
+    """Judges steps: ``judge`` gives each trace's earliest wrong step (-1: none) for
+    ProcessBench; ``step_verdicts`` says of every step whether it is correct, for
+    PRMBench's step-level F1."""
 
     name: str
 
     def judge(self, traces: Sequence[Trace]) -> list[int]: ...
+
+    def step_verdicts(self, traces: Sequence[Trace]) -> list[list[bool]]: ...
 
 
 class NoErrorBaseline:
@@ -46,14 +50,20 @@ class NoErrorBaseline:
     def judge(self, traces: Sequence[Trace]) -> list[int]:
         return [-1 for _ in traces]
 
+    def step_verdicts(self, traces: Sequence[Trace]) -> list[list[bool]]:
+        return [[True] * len(t.steps) for t in traces]
+
 
 class LabelOracle:
-    """The earliest step labelled wrong (label < 0.5): the labels' own answer."""
+    """The step labels themselves (label < 0.5 is wrong)."""
 
     name = "oracle"
 
     def judge(self, traces: Sequence[Trace]) -> list[int]:
         return [-1 if (error := t.first_error()) is None else error for t in traces]
+
+    def step_verdicts(self, traces: Sequence[Trace]) -> list[list[bool]]:
+        return [[s.label is None or s.label >= 0.5 for s in t.steps] for t in traces]
 
 
 JUDGES: dict[str, str] = {

@@ -1,7 +1,8 @@
 """Runners: evaluate something on a loaded benchmark and return the figures.
 
 Which runner applies follows from what the benchmark's samples are, not from its name:
-step-labelled `Trace`s are judged by a `StepJudge` (ProcessBench F1), labelled
+step-labelled `Trace`s are judged by a `StepJudge` (ProcessBench F1), PRMBench samples
+by its step verdicts (PRMScore), labelled
 (prediction, reference) pairs test a math verifier (agreement with the labels),
 best-of-N groups are scored by selection rules (maj@k, best-of-N by the stored reward,
 the oracle). Each runner returns the headline metrics, optional curves over N, and one
@@ -23,12 +24,13 @@ from stepscore.benchmarks.labelled import LabelledPair
 from stepscore.benchmarks.metrics import (
     best_of_n,
     maj_at_k,
+    prmbench_score,
     processbench_score,
     selection_curve,
     weighted_best_of_n,
 )
 from stepscore.benchmarks.report import BenchResult
-from stepscore.benchmarks.samples import BestOfNGroup
+from stepscore.benchmarks.samples import BestOfNGroup, PRMBenchSample
 from stepscore.reasoning.trace import Trace
 
 __all__ = ["ANCHORS", "RunOutput", "run_benchmark"]
@@ -111,6 +113,29 @@ def _judged(traces: Sequence[Trace], judge: str | StepJudge | None) -> RunOutput
         "n_correct": score.n_correct,
     }
     return RunOutput(metrics, samples, config={"scorer": judge.name})
+
+
+def _prmbench(samples: Sequence[PRMBenchSample], judge: str | StepJudge | None) -> RunOutput:
+    """PRMBench: step verdicts on the modified solutions, PRMScore over all steps."""
+    if judge is None:
+        raise ValueError("a step-labelled benchmark needs a judge (--scorer), e.g. 'none'")
+    judge = get_judge(judge) if isinstance(judge, str) else judge
+    traces = [s.trace() for s in samples]
+    verdicts = judge.step_verdicts(traces)
+    labels = [[s.label is None or s.label >= 0.5 for s in t.steps] for t in traces]
+    score = prmbench_score([v for vs in verdicts for v in vs], [y for ys in labels for y in ys])
+    rows = [
+        {"id": s.id, "classification": s.classification, "verdicts": v, "labels": y}
+        for s, v, y in zip(samples, verdicts, labels, strict=True)
+    ]
+    metrics = {
+        "prm_score": score.score,
+        "positive_f1": score.positive_f1,
+        "negative_f1": score.negative_f1,
+        "n_positive": score.n_positive,
+        "n_negative": score.n_negative,
+    }
+    return RunOutput(metrics, rows, config={"scorer": judge.name})
 
 
 def _agreement(pairs: Sequence[LabelledPair], judge: object) -> RunOutput:
@@ -206,6 +231,7 @@ def _mean(values: Any) -> float:
 
 _RUNNERS: list[tuple[type, Callable[[Any, Any], RunOutput]]] = [
     (Trace, _judged),
+    (PRMBenchSample, _prmbench),
     (LabelledPair, _agreement),
     (BestOfNGroup, _best_of_n),
 ]

@@ -91,3 +91,16 @@ def test_bench_command(
     assert "did you mean 'processbench'" in capsys.readouterr().err
     assert main(["bench", "processbench", "--scorer", "oracel"]) == 2
     assert "did you mean 'oracle'" in capsys.readouterr().err
+
+
+def test_prmbench_runner(shared_data: Path) -> None:
+    benchmark = load_benchmark("prmbench", "sample")
+    oracle, rows = run_benchmark(benchmark, judge="oracle")
+    none, _ = run_benchmark(benchmark, judge="none")
+    assert oracle.metrics["prm_score"] == 1.0 and len(rows) == 24
+    positives, negatives = none.metrics["n_positive"], none.metrics["n_negative"]
+    assert positives + negatives == sum(len(s.steps) for s in benchmark.samples)
+    expected_positive_f1 = 2 * positives / (2 * positives + negatives)  # every step called right
+    assert none.metrics["positive_f1"] == pytest.approx(expected_positive_f1)
+    assert none.metrics["negative_f1"] == 0.0
+    assert none.metrics["prm_score"] == pytest.approx(0.5 * expected_positive_f1)
