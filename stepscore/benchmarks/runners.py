@@ -95,9 +95,7 @@ def run_benchmark(
 
 def _judged(traces: Sequence[Trace], judge: str | StepJudge | None) -> RunOutput:
     """ProcessBench: the judge's earliest-error predictions against the labels."""
-    if judge is None:
-        raise ValueError("a step-labelled benchmark needs a judge (--scorer), e.g. 'none'")
-    judge = get_judge(judge) if isinstance(judge, str) else judge
+    judge = _resolve(judge)
     predictions = judge.judge(traces)
     labels = [-1 if (e := t.first_error()) is None else e for t in traces]
     score = processbench_score(predictions, labels)
@@ -117,9 +115,7 @@ def _judged(traces: Sequence[Trace], judge: str | StepJudge | None) -> RunOutput
 
 def _prmbench(samples: Sequence[PRMBenchSample], judge: str | StepJudge | None) -> RunOutput:
     """PRMBench: step verdicts on the modified solutions, PRMScore over all steps."""
-    if judge is None:
-        raise ValueError("a step-labelled benchmark needs a judge (--scorer), e.g. 'none'")
-    judge = get_judge(judge) if isinstance(judge, str) else judge
+    judge = _resolve(judge)
     traces = [s.trace() for s in samples]
     verdicts = judge.step_verdicts(traces)
     labels = [[s.label is None or s.label >= 0.5 for s in t.steps] for t in traces]
@@ -207,6 +203,12 @@ def _best_of_n(groups: Sequence[BestOfNGroup], judge: object) -> RunOutput:
         "oracle": _curve(problems, "oracle"),
     }
     return RunOutput(metrics, rows, curves, config={"system": "stored reward scores"})
+
+
+def _resolve(judge: str | StepJudge | None) -> StepJudge:
+    if judge is None:
+        raise ValueError("a step-labelled benchmark needs a judge (--scorer), e.g. 'none'")
+    return get_judge(judge) if isinstance(judge, str) else judge
 
 
 def _candidates(group: BestOfNGroup) -> list[tuple[str | None, float, bool]]:

@@ -28,6 +28,7 @@ Union(parts=(Interval(left_closed=False, lo=Leaf(text='-\\\\infty'), hi=Leaf(tex
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal, NamedTuple, Protocol
 
@@ -152,21 +153,28 @@ def split_top(s: str, separators: str) -> list[str]:
     Brackets count as one kind, since an interval mixes them (``[1, 2)``).
     """
     parts: list[str] = []
-    depth = 0
     start = 0
-    for m in _TOKEN.finditer(s):
-        tok = m[0]
-        if _OPEN.fullmatch(tok):
-            depth += 1
-        elif _CLOSE.fullmatch(tok):
-            depth = max(0, depth - 1)
-        elif depth == 0 and not tok.startswith("\\"):
-            for i, c in enumerate(tok):
-                if c in separators:
-                    parts.append(s[start : m.start() + i])
-                    start = m.start() + i + 1
+    for m in _top_level_tokens(s):
+        if m[0].startswith("\\"):
+            continue
+        for i, c in enumerate(m[0]):
+            if c in separators:
+                parts.append(s[start : m.start() + i])
+                start = m.start() + i + 1
     parts.append(s[start:])
     return [p.strip() for p in parts]
+
+
+def _top_level_tokens(s: str) -> Iterator[re.Match[str]]:
+    """The tokens of ``s`` outside every bracket, brace and environment."""
+    depth = 0
+    for m in _TOKEN.finditer(s):
+        if _OPEN.fullmatch(m[0]):
+            depth += 1
+        elif _CLOSE.fullmatch(m[0]):
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            yield m
 
 
 def _group(kind: Literal["list", "set", "tuple"], items: list[str], depth: int) -> Node:
@@ -222,18 +230,11 @@ def _split_ops(s: str, pattern: re.Pattern[str]) -> list[str]:
     if pattern.search(s) is None:
         return [s]
     out: list[str] = []
-    depth = 0
     start = 0
-    for m in _TOKEN.finditer(s):
-        tok = m[0]
-        if _OPEN.fullmatch(tok):
-            depth += 1
-        elif _CLOSE.fullmatch(tok):
-            depth = max(0, depth - 1)
-        elif depth == 0:
-            for op in pattern.finditer(tok):
-                out += [s[start : m.start() + op.start()], op[0]]
-                start = m.start() + op.end()
+    for m in _top_level_tokens(s):
+        for op in pattern.finditer(m[0]):
+            out += [s[start : m.start() + op.start()], op[0]]
+            start = m.start() + op.end()
     out.append(s[start:])
     if any(not p.strip() for p in out[::2]):
         return [s]  # "<5" or "x=": not a relation to split
