@@ -47,7 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         return int(args.run(args))
-    except (StepscoreError, OSError) as exc:
+    except (StepscoreError, OSError, ValueError) as exc:  # the caller's mistake: say it
+        log.debug("command failed", exc_info=True)
         print(f"stepscore: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

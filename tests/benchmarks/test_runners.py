@@ -91,6 +91,10 @@ def test_bench_command(
     assert "did you mean 'processbench'" in capsys.readouterr().err
     assert main(["bench", "processbench", "--scorer", "oracel"]) == 2
     assert "did you mean 'oracle'" in capsys.readouterr().err
+    assert main(["bench", "processbench"]) == 2  # a step-labelled benchmark needs a judge
+    assert "needs a judge" in capsys.readouterr().err
+    assert main(["bench", "gsm8k"]) == 2  # problems without model outputs: nothing to score
+    assert "nothing to evaluate" in capsys.readouterr().err
 
 
 def test_prmbench_runner(shared_data: Path) -> None:
