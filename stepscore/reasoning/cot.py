@@ -76,7 +76,8 @@ def _auto(text: str, tag: str) -> tuple[list[tuple[int, int]], str]:
         return between(text, _tag_separators(text, tag)), "tag"
     regions = protected_regions(text)
     paragraphs = unprotected(_matches(_BLANK_LINE, text), regions) if "\n" in text else []
-    headers = unprotected(_cuts(_HEADER, text), regions) if "tep" in text else []
+    has_step = "tep" in text or "TEP" in text  # "Step", "STEP": a cheap gate for the regex
+    headers = unprotected(_cuts(_HEADER, text), regions) if has_step else []
     if len(headers) < 2:
         headers = []
     if paragraphs:

@@ -28,6 +28,7 @@ def test_tag_strategy_excludes_the_tag() -> None:
         "Step 1: add 2 and 3.\nStep 2: double it.\nStep 3: done.",
         "**Step 1:** add 2 and 3.\n**Step 2:** double it.\n**Step 3:** done.",
         "## Step 1\nadd 2 and 3.\n## Step 2\ndouble it.\n## Step 3\ndone.",
+        "STEP 1: add 2 and 3.\nSTEP 2: double it.\nSTEP 3: done.",
     ],
 )
 def test_headers_keep_each_header_with_its_step(text: str) -> None:
