@@ -289,7 +289,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     benchmark = load_benchmark(args.name, args.split, path=args.path, limit=args.limit)
     for error in benchmark.errors:
         print(f"stepscore: {error}", file=sys.stderr)
-    result, samples = run_benchmark(benchmark, judge=args.scorer)
+    result, samples = run_benchmark(benchmark, judge=args.scorer, out=args.out)
     print(render_markdown(result))
     if args.out is not None:
         for path in write_report(args.out, result, samples):

@@ -2,19 +2,27 @@
 
 Which runner applies follows from what the benchmark's samples are, not from its name:
 step-labelled `Trace`s are judged by a `StepJudge` (ProcessBench F1), PRMBench samples
-by its step verdicts (PRMScore), labelled
-(prediction, reference) pairs test a math verifier (agreement with the labels),
-best-of-N groups are scored by selection rules (maj@k, best-of-N by the stored reward,
-the oracle). Each runner returns the headline metrics, optional curves over N, and one
-JSON-compatible record per sample for the report.
+by its step verdicts (PRMScore), labelled (prediction, reference) pairs test the math
+verifier (agreement with the labels), best-of-N groups are scored by selection rules
+(maj@k, best-of-N by the stored reward, the oracle).
+
+Every runner is two pure halves: ``evaluate`` turns a chunk of samples into one
+JSON-compatible record per sample (keyed by the sample's id), ``aggregate`` turns all
+records into the metrics. So a run goes chunk by chunk with a progress bar, appends
+records to ``samples.jsonl`` as they are made, and a run that stopped half-way picks
+up the records already written (same benchmark version and config) and does only the
+rest.
 """
 
 from __future__ import annotations
 
+import json
 import math
+import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from stepscore import __version__
@@ -31,9 +39,10 @@ from stepscore.benchmarks.metrics import (
 )
 from stepscore.benchmarks.report import BenchResult
 from stepscore.benchmarks.samples import BestOfNGroup, PRMBenchSample
+from stepscore.jsonl import iter_json_lines
 from stepscore.reasoning.trace import Trace
 
-__all__ = ["ANCHORS", "RunOutput", "run_benchmark"]
+__all__ = ["ANCHORS", "Runner", "run_benchmark"]
 
 # Published ProcessBench F1 (Zheng et al. 2024, "ProcessBench", Table 3), as fractions.
 ANCHORS: dict[tuple[str, str], dict[str, dict[str, float]]] = {
@@ -51,96 +60,211 @@ ANCHORS: dict[tuple[str, str], dict[str, dict[str, float]]] = {
     },
 }
 
+Record = dict[str, Any]
+Curves = dict[str, dict[int, float]]
+_CHUNK = 64  # samples evaluated (and records saved) at a time
+
 
 @dataclass(frozen=True)
-class RunOutput:
-    """A runner's figures and per-sample records."""
+class Runner:
+    """How to evaluate one kind of sample: per-sample records, then the metrics."""
 
-    metrics: dict[str, float | int | None]
-    samples: list[dict[str, Any]]
-    curves: dict[str, dict[int, float]] = field(default_factory=dict)
-    config: dict[str, Any] = field(default_factory=dict)
+    sample_type: type
+    evaluate: Callable[[Sequence[Any], StepJudge | None], list[Record]]
+    aggregate: Callable[[list[Record]], tuple[dict[str, Any], Curves]]
+    needs_judge: bool = False
+    system: str = "stepscore"
 
 
 def run_benchmark(
-    benchmark: Benchmark, *, judge: str | StepJudge | None = None, seed: int | None = None
-) -> tuple[BenchResult, list[dict[str, Any]]]:
-    """Run the runner that fits ``benchmark``'s samples; the result and sample records."""
+    benchmark: Benchmark,
+    *,
+    judge: str | StepJudge | None = None,
+    seed: int | None = None,
+    out: Path | None = None,
+    progress: bool | None = None,
+) -> tuple[BenchResult, list[Record]]:
+    """Run the runner that fits ``benchmark``'s samples; the result and sample records.
+
+    With ``out``, records go to ``out/samples.jsonl`` as they are made and a stopped
+    run resumes from them. ``progress``: a bar on standard error (None: on a terminal).
+    """
     if not benchmark.samples:
         raise ValueError(f"{benchmark.name}/{benchmark.split} has no samples to evaluate")
-    kind = type(benchmark.samples[0])
-    runner = next((r for t, r in _RUNNERS if issubclass(kind, t)), None)
-    if runner is None:
-        raise ValueError(
-            f"nothing to evaluate on {benchmark.name}: its samples ({kind.__name__}) carry "
-            "no model outputs; evaluate generated responses against them instead"
-        )
+    runner = _runner_for(benchmark)
+    resolved = _resolve(judge) if runner.needs_judge else None
+    system = resolved.name if resolved is not None else runner.system
+    config = {"scorer" if resolved else "system": system, "limit": benchmark.limit}
     started = time.perf_counter()
-    output = runner(benchmark.samples, judge)
+    records = _evaluate_all(benchmark, runner, resolved, config, out, progress)
+    metrics, curves = runner.aggregate(records)
     result = BenchResult(
         benchmark=benchmark.name,
         split=benchmark.split,
         version=benchmark.version,
         stepscore_version=__version__,
-        n=len(benchmark.samples),
-        metrics=output.metrics,
-        config={**output.config, "source": benchmark.source, "limit": benchmark.limit},
+        n=len(records),
+        metrics=metrics,
+        config={**config, "source": benchmark.source},
         seed=seed,
         wall_s=round(time.perf_counter() - started, 3),
         anchors=ANCHORS.get((benchmark.name, benchmark.split), {}),
-        curves=output.curves,
+        curves=curves,
     )
-    return result, output.samples
+    return result, records
 
 
-def _judged(traces: Sequence[Trace], judge: str | StepJudge | None) -> RunOutput:
-    """ProcessBench: the judge's earliest-error predictions against the labels."""
-    judge = _resolve(judge)
+def _runner_for(benchmark: Benchmark) -> Runner:
+    kind = type(benchmark.samples[0])
+    runner = next((r for r in RUNNERS if issubclass(kind, r.sample_type)), None)
+    if runner is None:
+        raise ValueError(
+            f"nothing to evaluate on {benchmark.name}: its samples ({kind.__name__}) carry "
+            "no model outputs; evaluate generated responses against them instead"
+        )
+    return runner
+
+
+def _evaluate_all(
+    benchmark: Benchmark,
+    runner: Runner,
+    judge: StepJudge | None,
+    config: dict[str, Any],
+    out: Path | None,
+    progress: bool | None,
+) -> list[Record]:
+    """Records for every sample, reusing those a previous run of the same setup saved."""
+    from tqdm import tqdm
+
+    done = _resume(out, benchmark, config) if out is not None else {}
+    todo = [s for s in benchmark.samples if _sample_id(s) not in done]
+    sink = _open_sink(out, benchmark, config, fresh=not done) if out is not None else None
+    bar = tqdm(
+        total=len(benchmark.samples), initial=len(benchmark.samples) - len(todo), unit="sample",
+        desc=benchmark.name, file=sys.stderr, disable=None if progress is None else not progress,
+        leave=False,
+    )  # fmt: skip
+    try:
+        for start in range(0, len(todo), _CHUNK):
+            chunk = todo[start : start + _CHUNK]
+            for record in runner.evaluate(chunk, judge):
+                done[record["id"]] = record
+                if sink is not None:
+                    sink.write(json.dumps(record, ensure_ascii=False) + "\n")
+            if sink is not None:
+                sink.flush()
+            bar.update(len(chunk))
+    finally:
+        bar.close()
+        if sink is not None:
+            sink.close()
+    return [done[_sample_id(s)] for s in benchmark.samples]
+
+
+def _resume(out: Path, benchmark: Benchmark, config: dict[str, Any]) -> dict[str, Record]:
+    """Records of an earlier run with the same benchmark version and config, by id."""
+    run_file, samples_file = out / "run.json", out / "samples.jsonl"
+    if not (run_file.is_file() and samples_file.is_file()):
+        return {}
+    if json.loads(run_file.read_text(encoding="utf-8")) != _run_key(benchmark, config):
+        return {}
+    with samples_file.open(encoding="utf-8") as lines:  # a line cut by a crash is skipped
+        return {r.value["id"]: r.value for r in iter_json_lines(lines) if r.ok}
+
+
+def _open_sink(out: Path, benchmark: Benchmark, config: dict[str, Any], *, fresh: bool) -> Any:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "run.json").write_text(json.dumps(_run_key(benchmark, config)), encoding="utf-8")
+    return (out / "samples.jsonl").open("w" if fresh else "a", encoding="utf-8")
+
+
+def _run_key(benchmark: Benchmark, config: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "benchmark": benchmark.name,
+        "split": benchmark.split,
+        "version": benchmark.version,
+        **config,
+    }
+
+
+def _sample_id(sample: Any) -> str:
+    return str(sample.id)
+
+
+# --- ProcessBench: earliest-error predictions -----------------------------------------
+
+
+def _judge_traces(traces: Sequence[Trace], judge: StepJudge | None) -> list[Record]:
+    assert judge is not None
     predictions = judge.judge(traces)
-    labels = [-1 if (e := t.first_error()) is None else e for t in traces]
-    score = processbench_score(predictions, labels)
-    samples = [
-        {"id": t.id, "label": y, "prediction": p, "match": p == y, "steps": len(t.steps)}
-        for t, p, y in zip(traces, predictions, labels, strict=True)
+    return [
+        {
+            "id": t.id,
+            "label": _label(t),
+            "prediction": p,
+            "match": p == _label(t),
+            "steps": len(t.steps),
+        }
+        for t, p in zip(traces, predictions, strict=True)
     ]
-    metrics = {
+
+
+def _label(trace: Trace) -> int:
+    error = trace.first_error()
+    return -1 if error is None else error
+
+
+def _processbench_metrics(records: list[Record]) -> tuple[dict[str, Any], Curves]:
+    score = processbench_score([r["prediction"] for r in records], [r["label"] for r in records])
+    return {
         "error_acc": score.error_acc,
         "correct_acc": score.correct_acc,
         "f1": score.f1,
         "n_error": score.n_error,
         "n_correct": score.n_correct,
-    }
-    return RunOutput(metrics, samples, config={"scorer": judge.name})
+    }, {}
 
 
-def _prmbench(samples: Sequence[PRMBenchSample], judge: str | StepJudge | None) -> RunOutput:
-    """PRMBench: step verdicts on the modified solutions, PRMScore over all steps."""
-    judge = _resolve(judge)
+# --- PRMBench: step verdicts ----------------------------------------------------------
+
+
+def _judge_prmbench(samples: Sequence[PRMBenchSample], judge: StepJudge | None) -> list[Record]:
+    assert judge is not None
     traces = [s.trace() for s in samples]
     verdicts = judge.step_verdicts(traces)
-    labels = [[s.label is None or s.label >= 0.5 for s in t.steps] for t in traces]
-    score = prmbench_score([v for vs in verdicts for v in vs], [y for ys in labels for y in ys])
-    rows = [
-        {"id": s.id, "classification": s.classification, "verdicts": v, "labels": y}
-        for s, v, y in zip(samples, verdicts, labels, strict=True)
+    return [
+        {
+            "id": s.id,
+            "classification": s.classification,
+            "verdicts": v,
+            "labels": [step.label is None or step.label >= 0.5 for step in t.steps],
+        }
+        for s, t, v in zip(samples, traces, verdicts, strict=True)
     ]
-    metrics = {
+
+
+def _prmbench_metrics(records: list[Record]) -> tuple[dict[str, Any], Curves]:
+    score = prmbench_score(
+        [v for r in records for v in r["verdicts"]], [y for r in records for y in r["labels"]]
+    )
+    return {
         "prm_score": score.score,
         "positive_f1": score.positive_f1,
         "negative_f1": score.negative_f1,
         "n_positive": score.n_positive,
         "n_negative": score.n_negative,
-    }
-    return RunOutput(metrics, rows, config={"scorer": judge.name})
+    }, {}
 
 
-def _agreement(pairs: Sequence[LabelledPair], judge: object) -> RunOutput:
-    """Labelled model outputs: stepscore's math verifier against the labels."""
+# --- labelled outputs: the math verifier against the labels ---------------------------
+
+
+def _verify_pairs(pairs: Sequence[LabelledPair], judge: StepJudge | None) -> list[Record]:
     from stepscore.verifiers.math import MathVerifier
 
     with MathVerifier() as verifier:
         results = verifier.verify_batch([(p.prediction, p.reference) for p in pairs])
-    samples = [
+    return [
         {
             "id": p.id,
             "label": p.label,
@@ -152,73 +276,67 @@ def _agreement(pairs: Sequence[LabelledPair], judge: object) -> RunOutput:
         }
         for p, r in zip(pairs, results, strict=True)
     ]
-    agree = sum(s["verdict"] == s["label"] for s in samples)
-    metrics = {
-        "agreement": agree / len(samples),
-        "false_positives": sum(s["verdict"] and not s["label"] for s in samples),
-        "false_negatives": sum(s["label"] and not s["verdict"] for s in samples),
-        "disagreements": len(samples) - agree,
-    }
-    return RunOutput(metrics, samples, config={"system": "stepscore verify_math"})
 
 
-def _best_of_n(groups: Sequence[BestOfNGroup], judge: object) -> RunOutput:
-    """Best-of-N on sampled responses with stored correctness and reward scores.
+def _agreement_metrics(records: list[Record]) -> tuple[dict[str, Any], Curves]:
+    agree = sum(r["verdict"] == r["label"] for r in records)
+    return {
+        "agreement": agree / len(records),
+        "false_positives": sum(r["verdict"] and not r["label"] for r in records),
+        "false_negatives": sum(r["label"] and not r["verdict"] for r in records),
+        "disagreements": len(records) - agree,
+    }, {}
 
-    Candidates are each group's extracted answers (``preds``) with their reward score;
-    weighted voting needs non-negative weights, so scores (logits) pass a sigmoid.
-    """
-    problems = [_candidates(g) for g in groups]
-    n = min(len(g.responses) for g in groups)
-    rows = []
-    for group, candidates in zip(groups, problems, strict=True):
+
+# --- best-of-N: selection rules over stored rewards -----------------------------------
+
+
+def _select(groups: Sequence[BestOfNGroup], judge: StepJudge | None) -> list[Record]:
+    """Candidates are each group's extracted answers (``preds``) with their reward score;
+    weighted voting needs non-negative weights, so scores (logits) pass a sigmoid."""
+    records = []
+    for group in groups:
+        candidates = [
+            (pred or None, float(score), bool(correct))
+            for pred, score, correct in zip(group.preds, group.scores, group.correct, strict=True)
+        ]
         majority = maj_at_k([c[0] for c in candidates], correct=[c[2] for c in candidates])
-        best = best_of_n(candidates)
         weighted = weighted_best_of_n([(a, _sigmoid(s), c) for a, s, c in candidates])
-        rows.append(
+        records.append(
             {
                 "id": group.id,
                 "gold": group.gold,
+                "candidates": candidates,
                 "majority": majority.answer,
                 "majority_correct": majority.correct,
-                "best": best.answer,
-                "best_correct": best.correct,
+                "best_correct": best_of_n(candidates).correct,
                 "weighted_correct": weighted.correct,
-                "any_correct": any(group.correct),
-                "mean_correct": sum(group.correct) / len(group.correct),
             }
         )
+    return records
+
+
+def _selection_metrics(records: list[Record]) -> tuple[dict[str, Any], Curves]:
+    problems = [[tuple(c) for c in r["candidates"]] for r in records]
+    n = min(len(p) for p in problems)
     metrics = {
-        f"maj@{n}": _mean(r["majority_correct"] for r in rows),
-        f"best_of_{n}": _mean(r["best_correct"] for r in rows),
-        f"weighted_best_of_{n}": _mean(r["weighted_correct"] for r in rows),
-        f"pass@{n}": _mean(r["any_correct"] for r in rows),
-        "pass@1": _mean(r["mean_correct"] for r in rows),
+        f"maj@{n}": _mean(r["majority_correct"] for r in records),
+        f"best_of_{n}": _mean(r["best_correct"] for r in records),
+        f"weighted_best_of_{n}": _mean(r["weighted_correct"] for r in records),
+        f"pass@{n}": _mean(any(c[2] for c in p) for p in problems),
+        "pass@1": _mean(sum(c[2] for c in p) / len(p) for p in problems),
     }
-    sigmoid_problems = [[(a, _sigmoid(s), c) for a, s, c in p] for p in problems]
+    weighted = [[(a, _sigmoid(s), c) for a, s, c in p] for p in problems]
     curves = {
         "majority": _curve(problems, "majority"),
         "best-of-N (reward)": _curve(problems, "best"),
-        "weighted (reward)": _curve(sigmoid_problems, "weighted"),
+        "weighted (reward)": _curve(weighted, "weighted"),
         "oracle": _curve(problems, "oracle"),
     }
-    return RunOutput(metrics, rows, curves, config={"system": "stored reward scores"})
+    return metrics, curves
 
 
-def _resolve(judge: str | StepJudge | None) -> StepJudge:
-    if judge is None:
-        raise ValueError("a step-labelled benchmark needs a judge (--scorer), e.g. 'none'")
-    return get_judge(judge) if isinstance(judge, str) else judge
-
-
-def _candidates(group: BestOfNGroup) -> list[tuple[str | None, float, bool]]:
-    return [
-        (pred or None, float(score), bool(correct))
-        for pred, score, correct in zip(group.preds, group.scores, group.correct, strict=True)
-    ]
-
-
-def _curve(problems: list[list[tuple[str | None, float, bool]]], method: str) -> dict[int, float]:
+def _curve(problems: list[list[Any]], method: str) -> dict[int, float]:
     return {point.n: point.accuracy for point in selection_curve(problems, method)}  # type: ignore[arg-type]
 
 
@@ -231,9 +349,15 @@ def _mean(values: Any) -> float:
     return sum(values) / len(values)
 
 
-_RUNNERS: list[tuple[type, Callable[[Any, Any], RunOutput]]] = [
-    (Trace, _judged),
-    (PRMBenchSample, _prmbench),
-    (LabelledPair, _agreement),
-    (BestOfNGroup, _best_of_n),
-]
+def _resolve(judge: str | StepJudge | None) -> StepJudge:
+    if judge is None:
+        raise ValueError("a step-labelled benchmark needs a judge (--scorer), e.g. 'none'")
+    return get_judge(judge) if isinstance(judge, str) else judge
+
+
+RUNNERS: tuple[Runner, ...] = (
+    Runner(Trace, _judge_traces, _processbench_metrics, needs_judge=True),
+    Runner(PRMBenchSample, _judge_prmbench, _prmbench_metrics, needs_judge=True),
+    Runner(LabelledPair, _verify_pairs, _agreement_metrics, system="stepscore verify_math"),
+    Runner(BestOfNGroup, _select, _selection_metrics, system="stored reward scores"),
+)

@@ -108,3 +108,40 @@ def test_prmbench_runner(shared_data: Path) -> None:
     assert none.metrics["positive_f1"] == pytest.approx(expected_positive_f1)
     assert none.metrics["negative_f1"] == 0.0
     assert none.metrics["prm_score"] == pytest.approx(0.5 * expected_positive_f1)
+
+
+class _CountingOracle:
+    """The label oracle, counting the traces it is asked about."""
+
+    name = "counting-oracle"
+
+    def __init__(self) -> None:
+        self.seen = 0
+
+    def judge(self, traces):  # type: ignore[no-untyped-def]
+        self.seen += len(traces)
+        return [-1 if (e := t.first_error()) is None else e for t in traces]
+
+    def step_verdicts(self, traces):  # type: ignore[no-untyped-def]
+        raise NotImplementedError
+
+
+def test_a_stopped_run_resumes_from_its_records(tmp_path: Path, shared_data: Path) -> None:
+    benchmark = load_benchmark("processbench", "gsm8k", limit=150)
+    first = _CountingOracle()
+    full, _ = run_benchmark(benchmark, judge=first, out=tmp_path, progress=False)
+    assert first.seen == 150
+    lines = (tmp_path / "samples.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 150
+    # a crash after 70 records, in the middle of writing the 71st
+    (tmp_path / "samples.jsonl").write_text(
+        "\n".join(lines[:70]) + '\n{"id": "gsm', encoding="utf-8"
+    )
+    again = _CountingOracle()
+    resumed, records = run_benchmark(benchmark, judge=again, out=tmp_path, progress=False)
+    assert again.seen == 80
+    assert resumed.metrics == full.metrics and len(records) == 150
+    other = load_benchmark("processbench", "gsm8k", limit=100)  # a different setup starts afresh
+    fresh = _CountingOracle()
+    run_benchmark(other, judge=fresh, out=tmp_path, progress=False)
+    assert fresh.seen == 100
