@@ -97,6 +97,10 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--list", action="store_true", help="list the benchmarks and splits")
     bench.add_argument("--split", help="split (default: the benchmark's first)")
     bench.add_argument("--scorer", help="step judge for step-labelled benchmarks, e.g. none")
+    bench.add_argument("--threshold", type=float, help="step-score threshold of a scalar scorer")
+    bench.add_argument(
+        "--threshold-split", help="choose a scalar scorer's threshold on this split (not the test)"
+    )
     bench.add_argument("--path", help="local data file or folder (offline use)")
     bench.add_argument("--limit", type=int, help="only the first N samples")
     bench.add_argument("--out", type=Path, help="report folder (JSONL, JSON, Markdown, PNG)")
@@ -289,7 +293,13 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     benchmark = load_benchmark(args.name, args.split, path=args.path, limit=args.limit)
     for error in benchmark.errors:
         print(f"stepscore: {error}", file=sys.stderr)
-    result, samples = run_benchmark(benchmark, judge=args.scorer, out=args.out)
+    result, samples = run_benchmark(
+        benchmark,
+        judge=args.scorer,
+        threshold=args.threshold,
+        threshold_split=args.threshold_split,
+        out=args.out,
+    )
     print(render_markdown(result))
     if args.out is not None:
         for path in write_report(args.out, result, samples):

@@ -28,7 +28,9 @@ class BenchResult:
 
     ``metrics`` holds the headline figures (fractions in [0, 1] unless the name says
     otherwise); ``anchors`` published figures to show beside ours, per system name;
-    ``curves`` named series over N (e.g. best-of-N accuracy) as ``{name: {N: value}}``.
+    ``curves`` named series over N (e.g. best-of-N accuracy) as ``{name: {N: value}}``;
+    ``calibration`` a scalar scorer's reliability bins: (mean score, fraction of those
+    steps labelled correct, number of steps).
     """
 
     benchmark: str
@@ -42,6 +44,7 @@ class BenchResult:
     wall_s: float = 0.0
     anchors: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     curves: Mapping[str, Mapping[int, float]] = field(default_factory=dict)
+    calibration: tuple[tuple[float, float, int], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -51,7 +54,8 @@ class BenchResult:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BenchResult:
         curves = {k: {int(n): v for n, v in c.items()} for k, c in data.get("curves", {}).items()}
-        return cls(**{**data, "curves": curves})
+        calibration = tuple(tuple(b) for b in data.get("calibration", ()))
+        return cls(**{**data, "curves": curves, "calibration": calibration})
 
 
 def write_report(
@@ -121,6 +125,8 @@ def _plots(out: Path, result: BenchResult) -> list[Path]:
     paths = [_bar_plot(plt, out, result)]
     if result.curves:
         paths.append(_curve_plot(plt, out, result))
+    if result.calibration:
+        paths.append(_calibration_plot(plt, out, result))
     return paths
 
 
@@ -156,6 +162,29 @@ def _bar_plot(plt: Any, out: Path, result: BenchResult) -> Path:
 
 def _is_rate(value: object) -> bool:
     return isinstance(value, float) and 0.0 <= value <= 1.0
+
+
+def _calibration_plot(plt: Any, out: Path, result: BenchResult) -> Path:
+    """Reliability diagram: mean step score per bin against how often such steps are right."""
+    fig, ax = plt.subplots(figsize=(5, 5))
+    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", label="perfect calibration")
+    scores = [b[0] for b in result.calibration]
+    ax.plot(scores, [b[1] for b in result.calibration], marker="o", label="steps")
+    for score, frac, count in result.calibration:
+        ax.annotate(
+            str(count), (score, frac), textcoords="offset points", xytext=(4, -10), fontsize=7
+        )
+    ax.set_xlabel("step score (bin mean)")
+    ax.set_ylabel("fraction of steps labelled correct")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.05)
+    ax.set_title(f"{result.benchmark}: calibration")
+    ax.legend(fontsize=8, loc="upper left")
+    path = out / "calibration.png"
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
 
 
 def _curve_plot(plt: Any, out: Path, result: BenchResult) -> Path:

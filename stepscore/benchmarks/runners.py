@@ -21,19 +21,21 @@ import math
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from stepscore import __version__
 from stepscore.benchmarks.benchmark import Benchmark
-from stepscore.benchmarks.judges import StepJudge, get_judge
+from stepscore.benchmarks.judges import ScalarStepScorer, StepJudge, get_judge
 from stepscore.benchmarks.labelled import LabelledPair
 from stepscore.benchmarks.metrics import (
     best_of_n,
+    earliest_error,
     maj_at_k,
     prmbench_score,
     processbench_score,
+    select_threshold,
     selection_curve,
     weighted_best_of_n,
 )
@@ -66,12 +68,21 @@ _CHUNK = 64  # samples evaluated (and records saved) at a time
 
 
 @dataclass(frozen=True)
+class Figures:
+    """What `Runner.aggregate` makes of the records."""
+
+    metrics: dict[str, Any]
+    curves: Curves = field(default_factory=dict)
+    calibration: tuple[tuple[float, float, int], ...] = ()
+
+
+@dataclass(frozen=True)
 class Runner:
     """How to evaluate one kind of sample: per-sample records, then the metrics."""
 
     sample_type: type
     evaluate: Callable[[Sequence[Any], StepJudge | None], list[Record]]
-    aggregate: Callable[[list[Record]], tuple[dict[str, Any], Curves]]
+    aggregate: Callable[[list[Record]], Figures]
     needs_judge: bool = False
     system: str = "stepscore"
 
@@ -79,37 +90,45 @@ class Runner:
 def run_benchmark(
     benchmark: Benchmark,
     *,
-    judge: str | StepJudge | None = None,
+    judge: str | StepJudge | ScalarStepScorer | None = None,
+    threshold: float | None = None,
+    threshold_split: str | None = None,
     seed: int | None = None,
     out: Path | None = None,
     progress: bool | None = None,
 ) -> tuple[BenchResult, list[Record]]:
     """Run the runner that fits ``benchmark``'s samples; the result and sample records.
 
-    With ``out``, records go to ``out/samples.jsonl`` as they are made and a stopped
-    run resumes from them. ``progress``: a bar on standard error (None: on a terminal).
+    A scalar step scorer's scores become verdicts at ``threshold`` (default 0.5), or at
+    the threshold with the best F1 on ``threshold_split`` of the same benchmark (never
+    the split being reported). With ``out``, records go to ``out/samples.jsonl`` as
+    they are made and a stopped run resumes from them. ``progress``: a bar on standard
+    error (None: on a terminal).
     """
     if not benchmark.samples:
         raise ValueError(f"{benchmark.name}/{benchmark.split} has no samples to evaluate")
     runner = _runner_for(benchmark)
-    resolved = _resolve(judge) if runner.needs_judge else None
+    resolved = None
+    if runner.needs_judge:
+        resolved = _thresholded(benchmark, _resolve(judge), threshold, threshold_split)
     system = resolved.name if resolved is not None else runner.system
     config = {"scorer" if resolved else "system": system, "limit": benchmark.limit}
     started = time.perf_counter()
     records = _evaluate_all(benchmark, runner, resolved, config, out, progress)
-    metrics, curves = runner.aggregate(records)
+    figures = runner.aggregate(records)
     result = BenchResult(
         benchmark=benchmark.name,
         split=benchmark.split,
         version=benchmark.version,
         stepscore_version=__version__,
         n=len(records),
-        metrics=metrics,
-        config={**config, "source": benchmark.source},
+        metrics=figures.metrics,
+        config={**config, "source": benchmark.source, "threshold_split": threshold_split},
         seed=seed,
         wall_s=round(time.perf_counter() - started, 3),
         anchors=ANCHORS.get((benchmark.name, benchmark.split), {}),
-        curves=curves,
+        curves=figures.curves,
+        calibration=figures.calibration,
     )
     return result, records
 
@@ -187,6 +206,46 @@ def _run_key(benchmark: Benchmark, config: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+class _Thresholded:
+    """A scalar step scorer read at a threshold: a step scored below it is wrong."""
+
+    def __init__(self, scorer: ScalarStepScorer, threshold: float) -> None:
+        self.scorer, self.threshold = scorer, threshold
+        self.name = f"{scorer.name}@{threshold:.4g}"
+
+    def judge(self, traces: Sequence[Trace]) -> list[int]:
+        return [earliest_error(s, self.threshold) for s in self.scorer.step_scores(traces)]
+
+    def step_verdicts(self, traces: Sequence[Trace]) -> list[list[bool]]:
+        return [[x >= self.threshold for x in s] for s in self.scorer.step_scores(traces)]
+
+
+def _thresholded(
+    benchmark: Benchmark,
+    judge: StepJudge | ScalarStepScorer,
+    threshold: float | None,
+    threshold_split: str | None,
+) -> StepJudge | _Thresholded:
+    """A verdict-giving judge; a scalar scorer gets its threshold here."""
+    if isinstance(judge, StepJudge):
+        if threshold is not None or threshold_split is not None:
+            raise ValueError(f"{judge.name} gives verdicts, not scores: it takes no threshold")
+        return judge
+    if threshold_split is None:
+        return _Thresholded(judge, 0.5 if threshold is None else threshold)
+    if threshold is not None:
+        raise ValueError("give a threshold or a split to choose it on, not both")
+    if threshold_split == benchmark.split:
+        raise ValueError("a threshold chosen on the reported split inflates it; pick another")
+    from stepscore.benchmarks.catalog import load_benchmark
+
+    selection = load_benchmark(benchmark.name, threshold_split)
+    traces = list(selection.samples)
+    scores = judge.step_scores(traces)
+    choice = select_threshold(list(zip(scores, (_label(t) for t in traces), strict=True)))
+    return _Thresholded(judge, choice.threshold)
+
+
 def _sample_id(sample: Any) -> str:
     return str(sample.id)
 
@@ -196,17 +255,33 @@ def _sample_id(sample: Any) -> str:
 
 def _judge_traces(traces: Sequence[Trace], judge: StepJudge | None) -> list[Record]:
     assert judge is not None
-    predictions = judge.judge(traces)
+    if isinstance(judge, _Thresholded):
+        scores = judge.scorer.step_scores(traces)
+        predictions = [earliest_error(s, judge.threshold) for s in scores]
+        extra = [{"scores": s, "threshold": judge.threshold} for s in scores]
+    else:
+        predictions, extra = judge.judge(traces), [{} for _ in traces]
     return [
-        {
-            "id": t.id,
-            "label": _label(t),
-            "prediction": p,
-            "match": p == _label(t),
-            "steps": len(t.steps),
-        }
-        for t, p in zip(traces, predictions, strict=True)
+        {"id": t.id, "label": _label(t), "prediction": p, "match": p == _label(t), **x}
+        for t, p, x in zip(traces, predictions, extra, strict=True)
     ]
+
+
+def _calibration(records: list[Record], bins: int = 10) -> tuple[tuple[float, float, int], ...]:
+    """Reliability bins over the steps whose correctness the labels say: ProcessBench
+    labels the steps before the first error right, that step wrong, and no later one."""
+    pairs = []
+    for record in records:
+        label, scores = record["label"], record["scores"]
+        known = len(scores) if label == -1 else label + 1
+        pairs += [(float(x), float(i != label)) for i, x in enumerate(scores[:known])]
+    table = []
+    for b in range(bins):
+        members = [(x, y) for x, y in pairs if min(int(x * bins), bins - 1) == b]
+        if members:
+            mean = sum(x for x, _ in members) / len(members)
+            table.append((mean, sum(y for _, y in members) / len(members), len(members)))
+    return tuple(table)
 
 
 def _label(trace: Trace) -> int:
@@ -214,15 +289,18 @@ def _label(trace: Trace) -> int:
     return -1 if error is None else error
 
 
-def _processbench_metrics(records: list[Record]) -> tuple[dict[str, Any], Curves]:
+def _processbench_metrics(records: list[Record]) -> Figures:
     score = processbench_score([r["prediction"] for r in records], [r["label"] for r in records])
-    return {
+    metrics = {
         "error_acc": score.error_acc,
         "correct_acc": score.correct_acc,
         "f1": score.f1,
         "n_error": score.n_error,
         "n_correct": score.n_correct,
-    }, {}
+    }
+    if "threshold" in records[0]:
+        metrics["threshold"] = records[0]["threshold"]
+    return Figures(metrics, calibration=_calibration(records) if "scores" in records[0] else ())
 
 
 # --- PRMBench: step verdicts ----------------------------------------------------------
@@ -243,17 +321,19 @@ def _judge_prmbench(samples: Sequence[PRMBenchSample], judge: StepJudge | None) 
     ]
 
 
-def _prmbench_metrics(records: list[Record]) -> tuple[dict[str, Any], Curves]:
+def _prmbench_metrics(records: list[Record]) -> Figures:
     score = prmbench_score(
         [v for r in records for v in r["verdicts"]], [y for r in records for y in r["labels"]]
     )
-    return {
-        "prm_score": score.score,
-        "positive_f1": score.positive_f1,
-        "negative_f1": score.negative_f1,
-        "n_positive": score.n_positive,
-        "n_negative": score.n_negative,
-    }, {}
+    return Figures(
+        {
+            "prm_score": score.score,
+            "positive_f1": score.positive_f1,
+            "negative_f1": score.negative_f1,
+            "n_positive": score.n_positive,
+            "n_negative": score.n_negative,
+        }
+    )
 
 
 # --- labelled outputs: the math verifier against the labels ---------------------------
@@ -278,14 +358,16 @@ def _verify_pairs(pairs: Sequence[LabelledPair], judge: StepJudge | None) -> lis
     ]
 
 
-def _agreement_metrics(records: list[Record]) -> tuple[dict[str, Any], Curves]:
+def _agreement_metrics(records: list[Record]) -> Figures:
     agree = sum(r["verdict"] == r["label"] for r in records)
-    return {
-        "agreement": agree / len(records),
-        "false_positives": sum(r["verdict"] and not r["label"] for r in records),
-        "false_negatives": sum(r["label"] and not r["verdict"] for r in records),
-        "disagreements": len(records) - agree,
-    }, {}
+    return Figures(
+        {
+            "agreement": agree / len(records),
+            "false_positives": sum(r["verdict"] and not r["label"] for r in records),
+            "false_negatives": sum(r["label"] and not r["verdict"] for r in records),
+            "disagreements": len(records) - agree,
+        }
+    )
 
 
 # --- best-of-N: selection rules over stored rewards -----------------------------------
@@ -316,7 +398,7 @@ def _select(groups: Sequence[BestOfNGroup], judge: StepJudge | None) -> list[Rec
     return records
 
 
-def _selection_metrics(records: list[Record]) -> tuple[dict[str, Any], Curves]:
+def _selection_metrics(records: list[Record]) -> Figures:
     problems = [[tuple(c) for c in r["candidates"]] for r in records]
     n = min(len(p) for p in problems)
     metrics = {
@@ -333,7 +415,7 @@ def _selection_metrics(records: list[Record]) -> tuple[dict[str, Any], Curves]:
         "weighted (reward)": _curve(weighted, "weighted"),
         "oracle": _curve(problems, "oracle"),
     }
-    return metrics, curves
+    return Figures(metrics, curves)
 
 
 def _curve(problems: list[list[Any]], method: str) -> dict[int, float]:
@@ -349,7 +431,9 @@ def _mean(values: Any) -> float:
     return sum(values) / len(values)
 
 
-def _resolve(judge: str | StepJudge | None) -> StepJudge:
+def _resolve(
+    judge: str | StepJudge | ScalarStepScorer | None,
+) -> StepJudge | ScalarStepScorer:
     if judge is None:
         raise ValueError("a step-labelled benchmark needs a judge (--scorer), e.g. 'none'")
     return get_judge(judge) if isinstance(judge, str) else judge

@@ -145,3 +145,40 @@ def test_a_stopped_run_resumes_from_its_records(tmp_path: Path, shared_data: Pat
     fresh = _CountingOracle()
     run_benchmark(other, judge=fresh, out=tmp_path, progress=False)
     assert fresh.seen == 100
+
+
+class _ConfidentScores:
+    """A scalar scorer that scores labelled-right steps 0.8, the wrong one 0.2, later 0.5."""
+
+    name = "confident"
+
+    def step_scores(self, traces):  # type: ignore[no-untyped-def]
+        out = []
+        for trace in traces:
+            error = trace.first_error()
+            out.append(
+                [
+                    0.8 if error is None or i < error else 0.2 if i == error else 0.5
+                    for i in range(len(trace.steps))
+                ]
+            )
+        return out
+
+
+def test_scalar_scorer_thresholds_and_calibration(tmp_path: Path, shared_data: Path) -> None:
+    gsm8k = load_benchmark("processbench", "gsm8k")
+    fixed, records = run_benchmark(gsm8k, judge=_ConfidentScores(), threshold=0.5)
+    assert fixed.metrics["f1"] == 1.0 and fixed.metrics["threshold"] == 0.5
+    assert records[0]["scores"] and fixed.config["scorer"] == "confident@0.5"
+    assert {round(score, 1): frac for score, frac, _ in fixed.calibration} == {0.2: 0.0, 0.8: 1.0}
+    too_low, _ = run_benchmark(gsm8k, judge=_ConfidentScores(), threshold=0.1)
+    assert too_low.metrics["f1"] == 0.0  # nothing flagged
+    chosen, _ = run_benchmark(gsm8k, judge=_ConfidentScores(), threshold_split="math")
+    assert chosen.metrics["f1"] == 1.0 and 0.2 < chosen.metrics["threshold"] <= 0.8
+    assert chosen.config["threshold_split"] == "math"
+    with pytest.raises(ValueError, match="inflates"):
+        run_benchmark(gsm8k, judge=_ConfidentScores(), threshold_split="gsm8k")
+    with pytest.raises(ValueError, match="no threshold"):
+        run_benchmark(gsm8k, judge="oracle", threshold=0.5)
+    written = write_report(tmp_path, fixed, records)
+    assert "calibration.png" in {p.name for p in written}

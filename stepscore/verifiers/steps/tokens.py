@@ -1,0 +1,189 @@
+"""Tokens of step text, as the claim finder sees them.
+
+A CoT step mixes prose, LaTeX and arithmetic: ``So \\(1/3 \\times 18 = 6\\) flamingos``,
+``5 * $2 = $10``, ``<<48/2=24>>``. `tokenize` reads it once, left to right, into typed
+tokens with their character spans, then rewrites the few words that act as operators
+between numbers (``3 x 4``, ``20% of 50``, ``8 times 3``, ``... is 10``) and marks unit
+words (``2 books * 3 pounds/book``) as transparent. Everything else that is not
+arithmetic (words, unknown commands, punctuation) stays a boundary, so the finder never
+reads across it.
+
+>>> [t.kind for t in tokenize("20% of 50 is 10")]
+['num', 'pct', 'op', 'num', 'eq', 'num']
+>>> [t.kind for t in tokenize("2 books x 3 = 6")]
+['num', 'unit', 'op', 'num', 'eq', 'num']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["ARITHMETIC_KINDS", "Token", "tokenize"]
+
+_TOKEN = re.compile(
+    r"(?P<text>\\(?:text|mbox|mathrm|textbf|textit|textrm|operatorname)\s*\{[^{}]*\})"
+    r"|(?P<circ>\^\s*\{?\s*\\circ\s*\}?|°)"
+    r"|(?P<begin>\\(?:begin|end)\s*\{[^{}]*\})"
+    r"|(?P<delim>\\[()\[\]]|<<|>>|\\\\|\n|\\q?quad\b)"
+    r"|(?P<num>\d{1,3}(?:,\d{3})+(?![\d,]\d)(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+    r"|(?P<pct>\\%|%)"
+    r"|(?P<eq>=|\\approx\b|≈|\\simeq\b)"
+    r"|(?P<fn>\\[dt]?frac\b|\\sqrt\b|\\d?binom\b)"
+    r"|(?P<pi>\\pi\b)"
+    r"|(?P<skip>\*\*|\\[$,!;: ]|\$+|&|\\left\b|\\right\b|\\displaystyle\b|\\boxed\b"
+    r"|\\mathbf\b|\\bf\b|\\big\b|\\Big\b|\\bigg\b)"
+    r"|(?P<op>\\times\b|\\cdot\b|\\div\b|\\ast\b|[-+*/^×÷·⋅−–])"
+    r"|(?P<open>[({\[])|(?P<close>[)}\]])"
+    r"|(?P<cmd>\\[A-Za-z]+|\\.)"
+    r"|(?P<word>[A-Za-z]+)"
+    r"|(?P<space>[ \t\r]+)"
+    r"|(?P<other>.)",
+    re.DOTALL,
+)
+
+# Kinds that may appear inside an arithmetic run; the rest are boundaries.
+ARITHMETIC_KINDS = frozenset(
+    {"num", "pct", "op", "fn", "pi", "open", "close", "fact", "eq", "skip", "unit"}
+)
+_VALUE_END = frozenset({"num", "pct", "close", "pi", "fact"})
+_VALUE_START = frozenset({"num", "open", "fn", "pi"})
+_BINARY = frozenset({"op", "eq", "close"})
+_WORD_OPS = {"x": "×", "times": "×", "plus": "+", "minus": "-"}
+_BY_OPS = {"multiplied": "×", "divided": "/"}
+_SOFT_EQ = frozenset({"is", "equals", "are", "was", "were"})
+STOPWORDS = frozenset(
+    """a an the and or but so then is are was were be been being to of in on at for from by
+    with as that this these those it its he she they we you i his her their our your than
+    which who what when where if because since while into onto over under after before
+    more less fewer each every all total which also plus minus times remaining left
+    gives give get gets got makes make equals equal will would can could should must has
+    have had do does did not no yes there here""".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One token: kind, text as written, span in the step, and whether space precedes it."""
+
+    kind: str
+    text: str
+    start: int
+    end: int
+    spaced: bool
+
+
+def tokenize(text: str) -> list[Token]:
+    """The step's tokens, with operator words and unit words rewritten (see module doc)."""
+    tokens: list[Token] = []
+    spaced = True
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup or "other"
+        if kind == "space":
+            spaced = True
+            continue
+        if kind in ("text", "circ"):
+            kind = _text_kind(m[0])
+        elif kind == "begin":
+            kind = "cmd"
+        elif kind == "other" and m[0] == "!" and tokens and tokens[-1].kind in _VALUE_END:
+            kind = "fact" if not spaced and text[m.end() : m.end() + 1] != "=" else "other"
+        tokens.append(Token(kind, m[0], m.start(), m.end(), spaced))
+        spaced = False
+    _rewrite_words(tokens)
+    _mark_units(tokens)
+    return tokens
+
+
+def _text_kind(written: str) -> str:
+    """``\\text{ cm}`` is a unit; ``\\text{ and }`` a boundary like the word itself."""
+    inner = written[written.find("{") + 1 : -1].strip().lower() if "{" in written else ""
+    words = re.findall(r"[a-z]+", inner)
+    if words and words[0] in STOPWORDS and len(words) <= 2:
+        return "word"
+    return "unit" if not re.search(r"[\d=]", inner) else "cmd"
+
+
+def _significant(tokens: list[Token], i: int, step: int) -> int:
+    """Index of the nearest token from ``i`` in direction ``step`` that is not a skip."""
+    while 0 <= i < len(tokens) and tokens[i].kind == "skip":
+        i += step
+    return i
+
+
+def _kind_at(tokens: list[Token], i: int) -> str:
+    return tokens[i].kind if 0 <= i < len(tokens) else ""
+
+
+def _rewrite_words(tokens: list[Token]) -> None:
+    """Operator words between values become operators; ``percent`` becomes ``%``."""
+    for i, tok in enumerate(tokens):
+        if tok.kind != "word":
+            continue
+        word = tok.text.lower()
+        prev = _kind_at(tokens, _significant(tokens, i - 1, -1))
+        nxt_i = _significant(tokens, i + 1, 1)
+        nxt = _kind_at(tokens, nxt_i)
+        if word == "percent" and prev == "num":
+            tokens[i] = _as(tok, "pct", "%")
+        elif word in _WORD_OPS and prev in _VALUE_END and nxt in _VALUE_START:
+            if word == "x" and tok.text == "x" or word != "x":
+                tokens[i] = _as(tok, "op", _WORD_OPS[word])
+        elif word in _BY_OPS and prev in _VALUE_END and _kind_at(tokens, nxt_i) == "word":
+            if tokens[nxt_i].text == "by" and _kind_at(tokens, nxt_i + 1) in _VALUE_START:
+                tokens[i] = _as(tok, "op", _BY_OPS[word])
+                tokens[nxt_i] = _as(tokens[nxt_i], "skip", "by")
+        elif word == "of" and nxt in _VALUE_START and _fraction_before(tokens, i):
+            tokens[i] = _as(tok, "op", "×")
+        elif word in _SOFT_EQ and prev in _VALUE_END and nxt == "num":
+            tokens[i] = _as(tok, "eq", tok.text)
+
+
+def _fraction_before(tokens: list[Token], i: int) -> bool:
+    """``20% of``, ``2/5 of``, ``\\frac{1}{3} of``: a share, so ``of`` multiplies."""
+    j = _significant(tokens, i - 1, -1)
+    kind = _kind_at(tokens, j)
+    if kind == "pct":
+        return True
+    if kind == "num":
+        k = _significant(tokens, j - 1, -1)
+        return _kind_at(tokens, k) == "op" and tokens[k].text == "/"
+    return kind == "close" and tokens[j].text == "}"
+
+
+def _mark_units(tokens: list[Token]) -> None:
+    """Words after a value and before an operator (``5 apples + 3``) become units."""
+    i = 0
+    while i < len(tokens):
+        if tokens[i].kind != "word" or not _after_value(tokens, i):
+            i += 1
+            continue
+        j = i
+        while j < len(tokens) and j - i < 6 and _unit_like(tokens, j):
+            j += 1
+        if j > i and _kind_at(tokens, _significant(tokens, j, 1)) in _BINARY | {"fn"}:
+            for k in range(i, j):
+                tokens[k] = _as(tokens[k], "unit", tokens[k].text)
+        i = max(j, i + 1)
+
+
+def _after_value(tokens: list[Token], i: int) -> bool:
+    j = _significant(tokens, i - 1, -1)
+    return _kind_at(tokens, j) in _VALUE_END or _kind_at(tokens, j) == "unit"
+
+
+def _unit_like(tokens: list[Token], j: int) -> bool:
+    tok = tokens[j]
+    if tok.kind == "skip" or tok.kind == "unit":
+        return True
+    if tok.kind == "word":
+        low = tok.text.lower()
+        joined = j > 0 and tokens[j - 1].text == "/"
+        return len(low) > 1 and low not in STOPWORDS and (tok.spaced or joined)
+    if tok.kind == "op" and tok.text == "/":  # "pounds/book"
+        return _kind_at(tokens, j + 1) == "word" and j > 0 and tokens[j - 1].kind == "word"
+    return False
+
+
+def _as(tok: Token, kind: str, text: str) -> Token:
+    return Token(kind, text, tok.start, tok.end, tok.spaced)
