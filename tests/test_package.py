@@ -34,6 +34,7 @@ def test_import_loads_no_heavy_dependency() -> None:
         "stepscore.verifiers.math",
         "stepscore.benchmarks",
         "stepscore.benchmarks.metrics",
+        "stepscore.verifiers.steps",
     ],
 )
 def test_all_is_sorted_and_real(module: str) -> None:

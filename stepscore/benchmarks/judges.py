@@ -77,6 +77,7 @@ class LabelOracle:
 
 
 JUDGES: dict[str, str] = {
+    "checker": "stepscore.verifiers.steps.judge:CheckerJudge",
     "none": "stepscore.benchmarks.judges:NoErrorBaseline",
     "oracle": "stepscore.benchmarks.judges:LabelOracle",
 }

@@ -10,7 +10,7 @@ reads across it.
 
 >>> [t.kind for t in tokenize("20% of 50 is 10")]
 ['num', 'pct', 'op', 'num', 'eq', 'num']
->>> [t.kind for t in tokenize("2 books x 3 = 6")]
+>>> [t.kind for t in tokenize("2 books * 3 = 6")]
 ['num', 'unit', 'op', 'num', 'eq', 'num']
 """
 
@@ -23,6 +23,7 @@ __all__ = ["ARITHMETIC_KINDS", "Token", "tokenize"]
 
 _TOKEN = re.compile(
     r"(?P<text>\\(?:text|mbox|mathrm|textbf|textit|textrm|operatorname)\s*\{[^{}]*\})"
+    r"|(?P<annot>(?<=[\s\d%$}])\((?=[^()\d]*[A-Za-z]{3})[A-Za-z' ,.\-]+\))"
     r"|(?P<circ>\^\s*\{?\s*\\circ\s*\}?|°)"
     r"|(?P<begin>\\(?:begin|end)\s*\{[^{}]*\})"
     r"|(?P<delim>\\[()\[\]]|<<|>>|\\\\|\n|\\q?quad\b)"
@@ -53,12 +54,106 @@ _WORD_OPS = {"x": "×", "times": "×", "plus": "+", "minus": "-"}
 _BY_OPS = {"multiplied": "×", "divided": "/"}
 _SOFT_EQ = frozenset({"is", "equals", "are", "was", "were"})
 STOPWORDS = frozenset(
-    """a an the and or but so then is are was were be been being to of in on at for from by
-    with as that this these those it its he she they we you i his her their our your than
-    which who what when where if because since while into onto over under after before
-    more less fewer each every all total which also plus minus times remaining left
-    gives give get gets got makes make equals equal will would can could should must has
-    have had do does did not no yes there here""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "so",
+        "then",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "for",
+        "from",
+        "by",
+        "with",
+        "as",
+        "that",
+        "this",
+        "these",
+        "those",
+        "it",
+        "its",
+        "he",
+        "she",
+        "they",
+        "we",
+        "you",
+        "i",
+        "his",
+        "her",
+        "their",
+        "our",
+        "your",
+        "than",
+        "which",
+        "who",
+        "what",
+        "when",
+        "where",
+        "if",
+        "because",
+        "since",
+        "while",
+        "into",
+        "onto",
+        "over",
+        "under",
+        "after",
+        "before",
+        "more",
+        "less",
+        "fewer",
+        "each",
+        "every",
+        "all",
+        "total",
+        "which",
+        "also",
+        "plus",
+        "minus",
+        "times",
+        "remaining",
+        "left",
+        "gives",
+        "give",
+        "get",
+        "gets",
+        "got",
+        "makes",
+        "make",
+        "equals",
+        "equal",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "must",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "not",
+        "no",
+        "yes",
+        "there",
+        "here",
+    ]
 )
 
 
@@ -84,6 +179,8 @@ def tokenize(text: str) -> list[Token]:
             continue
         if kind in ("text", "circ"):
             kind = _text_kind(m[0])
+        elif kind == "annot":  # "7995 (total cookies) - 2595": a label, not a factor
+            kind = "skip"
         elif kind == "begin":
             kind = "cmd"
         elif kind == "other" and m[0] == "!" and tokens and tokens[-1].kind in _VALUE_END:
@@ -127,7 +224,7 @@ def _rewrite_words(tokens: list[Token]) -> None:
         if word == "percent" and prev == "num":
             tokens[i] = _as(tok, "pct", "%")
         elif word in _WORD_OPS and prev in _VALUE_END and nxt in _VALUE_START:
-            if word == "x" and tok.text == "x" or word != "x":
+            if (word == "x" and tok.text == "x") or word != "x":
                 tokens[i] = _as(tok, "op", _WORD_OPS[word])
         elif word in _BY_OPS and prev in _VALUE_END and _kind_at(tokens, nxt_i) == "word":
             if tokens[nxt_i].text == "by" and _kind_at(tokens, nxt_i + 1) in _VALUE_START:
@@ -162,6 +259,8 @@ def _mark_units(tokens: list[Token]) -> None:
         while j < len(tokens) and j - i < 6 and _unit_like(tokens, j):
             j += 1
         if j > i and _kind_at(tokens, _significant(tokens, j, 1)) in _BINARY | {"fn"}:
+            if _kind_at(tokens, i - 1) == "op" and tokens[i - 1].text == "/":
+                i -= 1
             for k in range(i, j):
                 tokens[k] = _as(tokens[k], "unit", tokens[k].text)
         i = max(j, i + 1)
@@ -169,6 +268,8 @@ def _mark_units(tokens: list[Token]) -> None:
 
 def _after_value(tokens: list[Token], i: int) -> bool:
     j = _significant(tokens, i - 1, -1)
+    if _kind_at(tokens, j) == "op" and tokens[j].text == "/" and not tokens[i].spaced:
+        j = _significant(tokens, j - 1, -1)  # "$15/student", "pounds/book"
     return _kind_at(tokens, j) in _VALUE_END or _kind_at(tokens, j) == "unit"
 
 

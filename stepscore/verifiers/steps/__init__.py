@@ -1,0 +1,25 @@
+"""Model-free step checking: recompute the claims each reasoning step makes.
+
+>>> check_text("12 × 3 = 36").status
+'verified'
+"""
+
+from stepscore.verifiers.steps.check import (
+    CheckConfig,
+    Claim,
+    StepStatus,
+    StepVerdict,
+    check_steps,
+    check_text,
+    first_error,
+)
+
+__all__ = [
+    "CheckConfig",
+    "Claim",
+    "StepStatus",
+    "StepVerdict",
+    "check_steps",
+    "check_text",
+    "first_error",
+]

@@ -1,0 +1,218 @@
+"""The model-free step checker for chain-of-thought traces.
+
+`check_steps` finds the arithmetic claims each step makes (`stepscore.verifiers.steps.
+claims`), recomputes them (`stepscore.verifiers.steps.recompute`) and gives each step a
+verdict: "refuted" when a claim it makes is recomputed to a different value with
+confidence, "verified" when at least one claim holds and none fails, "unverifiable"
+otherwise (no claims, or none read with confidence). `first_error` is the earliest
+refuted step: the ProcessBench prediction (Zheng et al., 2024, *ProcessBench*, §3).
+
+The checker is built to raise few false alarms: a prose step with no arithmetic, an
+equation with unknowns or a number it cannot place is "unverifiable", never "refuted".
+Program-of-thought and self-refinement traces are not checked here yet (every step of
+them is "unverifiable").
+
+>>> from stepscore.reasoning.trace import Trace, Step
+>>> trace = Trace(text="3 + 4 = 7\\n2/5 * 4000 = 800", steps=(
+...     Step(text="3 + 4 = 7", start=0, end=9, index=0),
+...     Step(text="2/5 * 4000 = 800", start=10, end=26, index=1)))
+>>> [v.status for v in check_steps(trace)]
+['verified', 'refuted']
+>>> first_error(check_steps(trace))
+1
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from stepscore.reasoning.trace import Trace
+from stepscore.verifiers.steps.claims import Link, find_claims
+from stepscore.verifiers.steps.recompute import recompute
+
+__all__ = [
+    "CheckConfig",
+    "Claim",
+    "StepStatus",
+    "StepVerdict",
+    "check_steps",
+    "check_text",
+    "first_error",
+]
+
+StepStatus = Literal["verified", "refuted", "unverifiable"]
+
+_ROUNDING = re.compile(
+    r"≈|\\approx|~|\\sim\b|\babout\b|\bapprox|\baround\b|\broughly\b|\bnearly\b|\balmost\b"
+    r"|\bround|\bestimat|\bnearest\b|\bclose to\b",
+    re.IGNORECASE,
+)
+_NO_REFUTE = re.compile(
+    r"\bmod\b|\\pmod|\\bmod|\\equiv|\bmodulo\b|\bremainder\b|\bcongruent\b|\bbase\b"
+    r"|\bdigits?\b|\\lfloor|\\lceil|\bfloor\b|\bceil",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CheckConfig:
+    """How the checker reads claims.
+
+    ``signalled_rel_tol``: how far a value may be from the exact one where the step says
+    it rounds (``≈``, "about"). ``gray_rel_tol``: a mismatch this small, where the
+    left side holds decimals (maybe rounded earlier), is "unverifiable", not "refuted".
+    ``soft_equals``: read "is"/"equals" between a computation and a number as ``=``.
+    """
+
+    signalled_rel_tol: float = 0.01
+    gray_rel_tol: float = 0.01
+    soft_equals: bool = True
+
+    def __post_init__(self) -> None:
+        for name in ("signalled_rel_tol", "gray_rel_tol"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1:
+                raise ValueError(f"{name} must be a number in [0, 1), got {value!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One claim of a step: ``expression`` (as written) equals ``asserted`` (as written).
+
+    ``span`` is ``(start, end)`` in the step text; ``asserted_value`` the value the
+    step writes, ``computed_value`` the value recomputed from ``expression`` (None when
+    it could not be read).
+    """
+
+    span: tuple[int, int]
+    expression: str
+    asserted: str
+    asserted_value: float | None
+    computed_value: float | None
+    status: StepStatus
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class StepVerdict:
+    """The checker's verdict on one step, with the claims it rests on."""
+
+    index: int
+    status: StepStatus
+    claims: tuple[Claim, ...] = ()
+    reason: str = ""
+
+    @property
+    def score(self) -> float | None:
+        """1.0 verified, 0.0 refuted, None unverifiable (a PRM-style view)."""
+        return {"verified": 1.0, "refuted": 0.0}.get(self.status)
+
+
+_DEFAULT = CheckConfig()
+
+
+def check_steps(trace: Trace, *, config: CheckConfig = _DEFAULT) -> list[StepVerdict]:
+    """One verdict per step of ``trace`` (see the module docstring)."""
+    if not isinstance(trace, Trace):
+        raise TypeError(f"check_steps needs a Trace, got {type(trace).__name__}")
+    if not isinstance(config, CheckConfig):
+        raise TypeError(f"config must be a CheckConfig, got {type(config).__name__}")
+    if trace.kind != "cot":
+        why = f"{trace.kind} traces are not checked yet"
+        return [StepVerdict(s.index, "unverifiable", (), why) for s in trace.steps]
+    return [_verdict(step.index, step.text, config) for step in trace.steps]
+
+
+def check_text(text: str, *, config: CheckConfig = _DEFAULT) -> StepVerdict:
+    """The verdict on one step's text (index 0).
+
+    >>> check_text("20% of 50 is 10").status, check_text("x + 3 = 7").status
+    ('verified', 'unverifiable')
+    """
+    return _verdict(0, text, config)
+
+
+def first_error(verdicts: Sequence[StepVerdict]) -> int | None:
+    """Index of the earliest refuted step, or None when none is refuted."""
+    for position, verdict in enumerate(verdicts):
+        if verdict.status == "refuted":
+            return position
+    return None
+
+
+def _verdict(index: int, text: str, config: CheckConfig) -> StepVerdict:
+    links = find_claims(text)
+    if not config.soft_equals:
+        links = [link for link in links if link.relation.isalpha() is False]
+    if not links:
+        return StepVerdict(index, "unverifiable", (), "no arithmetic claim found")
+    signalled = _ROUNDING.search(text) is not None
+    refutable = _NO_REFUTE.search(text) is None
+    claims: list[Claim] = []
+    for link in links:
+        status, asserted, computed, reason = recompute(
+            link,
+            signalled=signalled,
+            refutable=refutable,
+            signalled_rel_tol=config.signalled_rel_tol,
+            gray_rel_tol=config.gray_rel_tol,
+        )
+        claims.append(
+            Claim(
+                (link.start, link.end),
+                link.expression,
+                link.asserted,
+                asserted,
+                computed,
+                status,
+                reason,
+            )
+        )
+    return StepVerdict(index, *_summary(_forgive_garbled_chains(claims, links)))
+
+
+def _forgive_garbled_chains(claims: list[Claim], links: list[Link]) -> list[Claim]:
+    """``A = B = C`` with ``A == C``: a wrong middle form is a slip of notation that the
+    chain itself corrects, not an error the step carries forward."""
+    out = list(claims)
+    chains: dict[int, list[int]] = {}
+    for position, link in enumerate(links):
+        chains.setdefault(link.chain, []).append(position)
+    for members in chains.values():
+        first, last = claims[members[0]], claims[members[-1]]
+        if len(members) < 2 or first.computed_value is None or last.asserted_value is None:
+            continue
+        if abs(first.computed_value - last.asserted_value) > 1e-9 * max(
+            1.0, abs(first.computed_value)
+        ):
+            continue
+        for position in members:
+            if out[position].status == "refuted":
+                out[position] = replace(
+                    out[position], status="unverifiable", reason="the chain's ends agree"
+                )
+    return out
+
+
+def _summary(claims: list[Claim]) -> tuple[StepStatus, tuple[Claim, ...], str]:
+    refuted = [c for c in claims if c.status == "refuted"]
+    if refuted:
+        c = refuted[0]
+        return (
+            "refuted",
+            tuple(claims),
+            f"{c.expression} is {_fmt(c.computed_value)}, not {c.asserted}",
+        )
+    verified = sum(c.status == "verified" for c in claims)
+    if verified:
+        return "verified", tuple(claims), f"{verified} of {len(claims)} claims recomputed"
+    return "unverifiable", tuple(claims), claims[0].reason
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return "?"
+    return str(int(value)) if value == int(value) else f"{value:.6g}"

@@ -1,0 +1,352 @@
+"""Finding the arithmetic claims a chain-of-thought step makes.
+
+A claim is one link ``left = right`` of an arithmetic chain (``a = b = c`` makes two),
+where ``left`` is a computation (``3 + 4``, ``\\frac{3}{4} \\cdot 8``, ``20% of 50``) and
+both sides are free of unknowns. The finder reads tokens (`stepscore.verifiers.steps.
+tokens`) into maximal arithmetic runs, splits each at its equals signs, and keeps a link
+only when it is sure where each side begins and ends. The bias is against false alarms:
+
+- a side that touches a variable, a function or an operator word (``x + 3``, ``f(2)``,
+  ``half of 10 + 2``, ``= 5 thousand``) is not a claim;
+- a left side that is a bare number (``3 apples = 3 * $2``, ``2 hours = 120 minutes``)
+  labels what follows, it does not compute it, so it is not a claim either;
+- hyphens that read as ranges, dates or phone numbers (``3-5``, ``2023-01-15``,
+  ``555-1234``), times and ratios (``3:45``, ``2:3``), mixed numbers (``3 1/2``),
+  scale words (``2 million``) and sums of unlike units (``1 hour + 30 minutes``) make a
+  side unreadable, so the link is skipped.
+
+>>> [(c.expression, c.asserted) for c in find_claims("So \\\\(1/3 \\\\times 18 = 6\\\\) left.")]
+[('1/3 \\\\times 18', '6')]
+>>> find_claims("x + 3 = 7, and 3-5 apples = 4")
+[]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from stepscore.verifiers.steps.tokens import ARITHMETIC_KINDS, STOPWORDS, Token, tokenize
+from stepscore.verifiers.steps.vocabulary import (
+    LEFT_OPWORDS,
+    RELATION_CMDS,
+    RIGHT_OPWORDS,
+    SCALE_WORDS,
+)
+
+__all__ = ["Link", "find_claims"]
+
+MAX_STEP_CHARS = 20_000
+
+_UNSAFE_CHARS = frozenset("|_'^!#@\\`")
+_VALUES = frozenset({"num", "pi"})
+_VALUE_ENDS = frozenset({"num", "pct", "pi", "fact", "unit"})
+_CONTINUATION = frozenset({"delim", "skip"})
+_SINGLE_WORDS = frozenset({"a", "A"})
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One ``left = right`` link found in a step, before it is evaluated.
+
+    ``start``/``end`` span the link in the step text; ``expression`` and ``asserted``
+    are the two sides as written; ``left``/``right`` their tokens (skips and units
+    included); ``relation`` is ``=``, ``≈`` or a word (``is``); ``chain`` identifies
+    the run the link belongs to (links of one ``a = b = c`` share it).
+    """
+
+    start: int
+    end: int
+    expression: str
+    asserted: str
+    left: tuple[Token, ...]
+    right: tuple[Token, ...]
+    relation: str
+    chain: int = 0
+
+    @property
+    def approx(self) -> bool:
+        return self.relation in ("≈", "\\approx", "\\simeq")
+
+
+def find_claims(text: str) -> list[Link]:
+    """The checkable links of ``text``, in order (see the module docstring)."""
+    if len(text) > MAX_STEP_CHARS or ("=" not in text and not _has_soft_eq(text)):
+        return []
+    tokens = tokenize(text)
+    links: list[Link] = []
+    open_ends: dict[str, list[Token]] = {}  # label -> an unevaluated right side
+    i, n, previous_end, chain = 0, len(tokens), -1, 0
+    while i < n:
+        if tokens[i].kind not in ARITHMETIC_KINDS:
+            i += 1
+            continue
+        j = i
+        while j < n and tokens[j].kind in ARITHMETIC_KINDS:
+            j += 1
+        if any(t.kind == "eq" for t in tokens[i:j]):
+            label = _label(text, tokens, i, previous_end)
+            chain = chain if label == "" else i  # a continued chain keeps its identity
+            links.extend(_links(text, tokens, i, j, label, open_ends, chain))
+            previous_end = j
+        i = j
+    return links
+
+
+def _label(text: str, tokens: list[Token], i: int, previous_end: int) -> str | None:
+    """What a run starting with ``=`` names: ``Total cost = ...`` -> "totalcost".
+
+    A run that continues the previous one across line breaks or display math
+    (``\\[ = 50 - 15 \\] \\[ = 35 \\]``) gets the empty label, shared with it.
+    """
+    while i < len(tokens) and tokens[i].kind == "skip":
+        i += 1
+    if i >= len(tokens) or tokens[i].kind != "eq" or tokens[i].text != "=":
+        return None
+    if previous_end >= 0 and all(t.kind in _CONTINUATION for t in tokens[previous_end:i]):
+        return ""
+    k = i - 1
+    while k >= 0 and tokens[k].kind in ("word", "unit", "skip") and i - k <= 8:
+        k -= 1
+    if k >= 0 and tokens[k].kind not in ("delim", "other"):
+        return None
+    if k >= 0 and tokens[k].kind == "other" and tokens[k].text not in ".:;,":
+        return None
+    words = "".join(t.text for t in tokens[k + 1 : i] if t.kind != "skip" or "{" in t.text)
+    label = "".join(ch for ch in words.lower() if ch.isalpha())
+    return label if len(label) >= 4 else None
+
+
+def _has_soft_eq(text: str) -> bool:
+    return any(w in text for w in (" is ", " equals ", " are ", " was ", " were ", "≈", "\\approx"))
+
+
+def _links(
+    text: str,
+    tokens: list[Token],
+    i: int,
+    j: int,
+    label: str | None,
+    open_ends: dict[str, list[Token]],
+    chain: int,
+) -> list[Link]:
+    parts: list[list[Token]] = [[]]
+    relations: list[str] = []
+    for tok in tokens[i:j]:
+        if tok.kind == "eq":
+            parts.append([])
+            relations.append(tok.text)
+        else:
+            parts[-1].append(tok)
+    parts[0] = _first_part(parts[0], tokens[i - 1] if i > 0 else None, text)
+    parts[-1] = _last_part(parts[-1], tokens, j)
+    pairs = [(parts[k], parts[k + 1], relation) for k, relation in enumerate(relations)]
+    if label is not None and label in open_ends:
+        carried = open_ends.pop(label)
+        if label == "" or _bare(_strip(parts[1])):  # not "T = a*b*c ... T = a*b = ..."
+            pairs.insert(0, (carried, parts[1], "="))
+    links = [
+        link for left, right, rel in pairs if (link := _link(text, left, right, rel, chain=chain))
+    ]
+    open_ends.pop("", None)
+    if parts[-1] and not _bare(_strip(parts[-1])):
+        open_ends[""] = parts[-1]  # "x &= 3 + 4 \\\\ &= 7": continued on the next line
+        if label:
+            open_ends[label] = parts[-1]  # "Total = 52 + 24 + 44 ... Total = 168"
+    return links
+
+
+def _link(
+    text: str, left: list[Token], right: list[Token], relation: str, *, chain: int
+) -> Link | None:
+    if not (_readable(left) and _readable(right)):
+        return None
+    if _unlike_units(left, right):
+        return None  # "1/2 inch = 20 miles": a scale, not a computation
+    left, right = _strip(left), _strip(right)
+    if not left or not right or _bare(left):
+        return None
+    if relation.isalpha() and not _bare(right):
+        return None  # "the next multiple after 9 \\cdot 9^3 is 10 \\cdot 9^3"
+    return Link(
+        start=left[0].start,
+        end=right[-1].end,
+        expression=text[left[0].start : left[-1].end],
+        asserted=text[right[0].start : right[-1].end],
+        left=tuple(left),
+        right=tuple(right),
+        relation=relation,
+        chain=chain,
+    )
+
+
+def _unlike_units(left: list[Token], right: list[Token]) -> bool:
+    def stems(side: list[Token]) -> set[str]:
+        words = re.findall(r"[a-z]+", " ".join(t.text.lower() for t in side if t.kind == "unit"))
+        return {w.rstrip("s") for w in words if w not in ("text", "mbox", "mathrm")}
+
+    ours, theirs = stems(left), stems(right)
+    return bool(ours and theirs and not theirs & ours)
+
+
+def _strip(part: list[Token]) -> list[Token]:
+    a, b = 0, len(part)
+    while a < b and part[a].kind in ("skip", "unit"):
+        a += 1
+    while b > a and part[b - 1].kind in ("skip", "unit"):
+        b -= 1
+    return part[a:b]
+
+
+def _first_part(part: list[Token], before: Token | None, text: str) -> list[Token]:
+    """The left end of a run: after an unmatched bracket, else after a safe boundary."""
+    cut = _last_unmatched(part)
+    if cut >= 0 and (
+        part[cut].text not in ")]" or cut + 1 >= len(part) or not part[cut + 1].spaced
+    ):
+        return []  # "\\frac{x}{2} + 7": the run starts inside an expression
+    if cut >= 0:
+        part = part[cut + 1 :]  # "1) 3 + 4 = 7", "2 × (3 + 4 = 7)": the claim starts here
+    elif not part or not _safe_left(before, part[0], text):
+        return []
+    core = _strip(part)
+    if not core:
+        return []
+    if core[0].kind == "op":  # only a unary minus written against its number: "-3 + 5"
+        if core[0].text not in "-−–" or len(core) < 2 or core[1].spaced:
+            return []
+        if cut < 0 and before is not None and not part[0].spaced:
+            return []
+    return part
+
+
+def _last_unmatched(part: list[Token]) -> int:
+    """Index of the last bracket in ``part`` that is not matched inside it, or -1."""
+    stack: list[int] = []
+    last = -1
+    for k, tok in enumerate(part):
+        if tok.kind == "open":
+            stack.append(k)
+        elif tok.kind == "close":
+            if stack:
+                stack.pop()
+            else:
+                last = k
+    return max(last, stack[-1]) if stack else last
+
+
+def _last_part(part: list[Token], tokens: list[Token], j: int) -> list[Token]:
+    """The right end of a run: before an unmatched bracket, else before a safe boundary."""
+    stack: list[int] = []
+    for k, tok in enumerate(part):
+        if tok.kind == "open":
+            if not stack and k > 0 and tok.spaced and part[k - 1].kind in _VALUE_ENDS:
+                return part[:k]  # "= $0.20 (20 cents)": an aside after the value
+            stack.append(k)
+        elif tok.kind == "close":
+            if not stack:
+                return part[:k]  # "(so 3 + 4 = 7)"
+            stack.pop()
+    if stack:
+        k = stack[0]
+        return part[:k] if part[k].spaced else []  # "= 7 (since ...)", not "= 5(x+1)"
+    return part if _safe_right(tokens, j) else []
+
+
+def _safe_left(before: Token | None, first: Token, text: str) -> bool:
+    if before is None or before.kind == "delim":
+        return True
+    if before.kind == "cmd":
+        return before.text in RELATION_CMDS
+    if before.kind == "word":
+        word = before.text.lower()
+        if not first.spaced or (len(word) == 1 and before.text not in _SINGLE_WORDS):
+            return False
+        return word not in LEFT_OPWORDS
+    if before.text in _UNSAFE_CHARS:
+        return False
+    if not first.spaced and before.text in ".:,;/" and before.start > 0:
+        return not text[before.start - 1].isdigit()
+    return True
+
+
+def _safe_right(tokens: list[Token], j: int) -> bool:
+    after = tokens[j] if j < len(tokens) else None
+    if after is None or after.kind == "delim":
+        return True
+    if after.kind == "cmd":
+        return after.text in RELATION_CMDS
+    if after.kind == "word":
+        word = after.text.lower()
+        if not after.spaced or (len(word) == 1 and after.text not in _SINGLE_WORDS):
+            return False
+        if word in RIGHT_OPWORDS:
+            return False
+        return not _compound_quantity(tokens, j)
+    if after.text in _UNSAFE_CHARS:
+        return False
+    if after.text in ":." and not after.spaced and j + 1 < len(tokens):
+        return tokens[j + 1].kind != "num" or tokens[j + 1].spaced
+    return True
+
+
+def _compound_quantity(tokens: list[Token], j: int) -> bool:
+    """``= 2 hours 30 minutes``, ``= 3 and 1/2``: the value goes on past the word."""
+    k = j + 1
+    while k < len(tokens) and k - j <= 2 and tokens[k].kind == "word":
+        if tokens[k].text.lower() not in ("and", "hours", "hour", "feet", "foot", "minutes"):
+            return False
+        k += 1
+    return k < len(tokens) and tokens[k].kind == "num" and tokens[k].spaced
+
+
+def _bare(side: list[Token]) -> bool:
+    """A side that is one number (``7``, ``-3``, ``20%``, ``$5``): no computation."""
+    core = [t for t in side if t.kind not in ("skip", "unit", "open", "close")]
+    if core and core[0].kind == "op" and core[0].text in "-−–+":
+        core = core[1:]
+    return (len(core) == 1 and core[0].kind in _VALUES) or (
+        len(core) == 2 and core[0].kind == "num" and core[1].kind == "pct"
+    )
+
+
+def _readable(side: list[Token]) -> bool:
+    """No scale words, no unlike units in a sum, no ranges, dates or mixed numbers."""
+    units = set()
+    sums = False
+    prev: Token | None = None
+    for k, tok in enumerate(side):
+        if tok.kind == "unit":
+            word = tok.text.lower().rstrip("s")
+            if word in SCALE_WORDS or tok.text.lower() in SCALE_WORDS:
+                return False
+            if tok.text[:1] != "\\" and word not in STOPWORDS:
+                units.add(word)
+            continue
+        if tok.kind == "skip":
+            continue
+        if tok.kind == "op" and tok.text in "+-−–":
+            sums = sums or k > 0
+            if tok.text != "+" and _hyphen(side, k):
+                return False
+        if prev is not None and prev.kind == "num" and tok.kind == "num":
+            return False  # "3 1/2", "5 10"
+        prev = tok
+    return not (sums and len(units) > 1)
+
+
+def _hyphen(side: list[Token], k: int) -> bool:
+    """``3-5``, ``2023-01-15``, ``555-1234``: a hyphen, not a minus sign."""
+    tok = side[k]
+    if k == 0 or k + 1 >= len(side) or tok.spaced or side[k + 1].spaced:
+        return False
+    a, b = side[k - 1], side[k + 1]
+    if a.kind != "num" or b.kind != "num" or "." in a.text + b.text:
+        return False
+    if (k + 3 < len(side) and side[k + 2].kind == "op" and not side[k + 2].spaced) or (
+        k >= 2 and side[k - 2].kind == "op" and not a.spaced
+    ):
+        return True  # a date-like chain of hyphens
+    x, y = int(a.text.replace(",", "")), int(b.text.replace(",", ""))
+    leading_zero = (len(a.text) > 1 and a.text[0] == "0") or (len(b.text) > 1 and b.text[0] == "0")
+    return x < y or leading_zero or len(b.text) >= 4

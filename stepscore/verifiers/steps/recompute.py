@@ -1,0 +1,187 @@
+"""Recomputing one link ``left = right`` and deciding whether the step's value stands.
+
+Both sides are rendered to the arithmetic grammar of `stepscore.verifiers.math.
+expression` and evaluated exactly (`Fraction`s) by the bounded evaluator of
+`stepscore.verifiers.math.arithmetic`: no sympy, no process, microseconds a link.
+
+How a written value may differ from the exact one, and still stand:
+
+- written to ``p`` decimal places, it may be rounded or truncated there
+  (``10/3 = 3.33``, ``= 3.334``): within one unit of its last place;
+- where the step signals rounding (``≈``, "about", "approximately", "rounded") it may
+  be off by up to ``config.signalled_rel_tol`` of the value, or one unit for integers;
+- a percentage reads either as ``p`` or as ``p/100`` (``0.25 × 100 = 25%``).
+
+Differences that may come from rounding the step did not declare (a left side that
+holds decimals, an integer written for ``33.3`` people) are "unverifiable", never
+"refuted": the checker refutes only what it recomputes with confidence.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Literal
+
+from stepscore.verifiers.math.arithmetic import TooLarge, Undefined, evaluate
+from stepscore.verifiers.math.expression import compile_expression
+from stepscore.verifiers.steps.claims import Link
+from stepscore.verifiers.steps.tokens import Token
+
+__all__ = ["Outcome", "recompute"]
+
+LinkStatus = Literal["verified", "refuted", "unverifiable"]
+Outcome = tuple[LinkStatus, float | None, float | None, str]
+
+_OPS = {
+    "×": "*", "\\times": "*", "*": "*", "\\ast": "*", "·": "*", "⋅": "*", "\\cdot": "*",
+    "÷": "/", "\\div": "/", "/": "/", "+": "+", "-": "-", "−": "-", "–": "-", "^": "^",
+}  # fmt: skip
+_FNS = {"\\frac": "\\frac", "\\dfrac": "\\frac", "\\tfrac": "\\frac", "\\sqrt": "\\sqrt"}
+_FNS |= {"\\binom": "\\binom", "\\dbinom": "\\binom"}
+_VALUE_END = frozenset({"num", "pct", "close", "pi", "fact"})
+_VALUE_START = frozenset({"num", "open", "fn", "pi"})
+
+
+def recompute(
+    link: Link, *, signalled: bool, refutable: bool, signalled_rel_tol: float, gray_rel_tol: float
+) -> Outcome:
+    """The link's status, the value it asserts, the value recomputed, and why."""
+    lefts, rights = _readings(link.left), _readings(link.right)
+    if not lefts or not rights:
+        return "unverifiable", None, None, "a side is outside the arithmetic grammar"
+    pairs = [(a, b) for a, _ in lefts for b, _ in rights]
+    computed, asserted = pairs[0]
+    places = _places(link.right)
+    signalled = signalled or link.approx
+    for a, b in pairs:
+        if _stands(a, b, places, signalled, signalled_rel_tol):
+            why = "equal" if a == b else "equal up to the rounding written"
+            return "verified", _float(b), _float(a), why
+    if not refutable:
+        return "unverifiable", _float(asserted), _float(computed), "context allows rounding"
+    if any(implicit for _, implicit in lefts + rights):
+        return "unverifiable", _float(asserted), _float(computed), "implicit multiplication"
+    gray = _gray(computed, asserted, link, gray_rel_tol)
+    if gray:
+        return "unverifiable", _float(asserted), _float(computed), gray
+    if _running_total(computed, link.right):
+        return "unverifiable", _float(asserted), _float(computed), "a running total"
+    return "refuted", _float(asserted), _float(computed), "the recomputed value differs"
+
+
+def _readings(side: tuple[Token, ...]) -> list[tuple[Fraction | complex, bool]]:
+    """The side's values: one per reading of its percent signs, with an implicit flag."""
+    readings = []
+    modes = (True, False) if any(t.kind == "pct" for t in side) else (True,)
+    for percent_value in modes:
+        rendered = _render(side, percent_value)
+        if rendered is None:
+            return []
+        expr = compile_expression(rendered[0])
+        if expr is None or expr.variables:
+            return []
+        try:
+            value = evaluate(expr, {})
+        except (TooLarge, Undefined, ZeroDivisionError, OverflowError, ValueError):
+            return []
+        except RecursionError:
+            return []
+        if isinstance(value, complex) and abs(value.imag) > 1e-12 * max(1.0, abs(value.real)):
+            return []
+        readings.append((value if isinstance(value, Fraction) else value.real, rendered[1]))
+    return readings
+
+
+def _render(side: tuple[Token, ...], percent_value: bool) -> tuple[str, bool] | None:
+    """The side in the evaluator's grammar, and whether it multiplies by juxtaposition."""
+    out: list[str] = []
+    implicit = False
+    prev: Token | None = None
+    for tok in side:
+        kind = tok.kind
+        if kind in ("skip", "unit"):
+            continue
+        if prev is not None and prev.kind in _VALUE_END and kind in _VALUE_START:
+            if prev.kind == "num" and (kind == "num" or tok.text == "\\frac"):
+                return None  # "3 1/2", "2\\frac{6}{7}": mixed numbers, not products
+            if tok.text != "{":  # "\\frac{3}{4}": an argument, not a factor
+                implicit = implicit or tok.spaced or kind == "open"
+        if kind == "num":
+            out.append(tok.text.replace(",", ""))
+        elif kind == "pct":
+            if prev is None or prev.kind != "num":
+                return None
+            if percent_value:
+                out[-1] = f"({out[-1]}/100)"
+        elif kind == "op":
+            out.append(_OPS[tok.text])
+        elif kind == "fn":
+            out.append(_FNS[tok.text])
+        elif kind in ("open", "close"):
+            out.append(tok.text)
+        elif kind == "pi":
+            out.append("\\pi")
+        elif kind == "fact":
+            out.append("!")
+        else:
+            return None
+        prev = tok
+    return (" ".join(out), implicit) if out else None
+
+
+def _places(side: tuple[Token, ...]) -> int | None:
+    """Decimal places of a right side that is one written number, else None."""
+    nums = [t for t in side if t.kind == "num"]
+    if len(nums) != 1 or any(t.kind in ("op", "fn", "fact") and t.text not in "-−" for t in side):
+        return None
+    text = nums[0].text
+    return len(text) - text.index(".") - 1 if "." in text else 0
+
+
+def _stands(
+    a: Fraction | float, b: Fraction | float, places: int | None, signalled: bool, rel: float
+) -> bool:
+    """Equal, or within one unit of the last written place, or the signalled tolerance."""
+    if a == b:
+        return True
+    diff = abs(a - b)
+    if isinstance(diff, float) and diff <= 1e-9 * max(1.0, abs(a), abs(b)):
+        return True  # float noise from an irrational left side
+    if places and diff <= Fraction(1, 10**places) * Fraction(101, 100):
+        return True
+    if signalled:
+        unit = Fraction(1, 10**places) if places else 1
+        return diff <= max(unit, Fraction(rel) * abs(Fraction(a)))
+    return False
+
+
+def _gray(computed: Fraction | float, asserted: Fraction | float, link: Link, rel: float) -> str:
+    """Why a mismatch might be undeclared rounding rather than an error ('' if it cannot)."""
+    diff = abs(computed - asserted)
+    decimals = any(t.kind == "num" and "." in t.text for t in link.left)
+    if decimals and (diff <= Fraction(rel) * abs(computed) or (diff < 1 and _is_int(asserted))):
+        return "the inputs hold decimals that may have been rounded"
+    if _is_int(asserted) and not _is_int(computed) and diff < 1:
+        return "an integer written for a fraction: maybe rounded"
+    if isinstance(computed, float) and diff <= Fraction(rel) * abs(computed):
+        return "an irrational value written approximately"
+    return ""
+
+
+def _running_total(computed: Fraction | float, right: tuple[Token, ...]) -> bool:
+    """``2 + 3 = 5 + 1 = 6``: the left's value opens the right side, a running total."""
+    nums = [t for t in right if t.kind != "skip" and t.kind != "unit"]
+    if len(nums) < 2 or nums[0].kind != "num" or nums[1].kind != "op":
+        return False
+    return Fraction(nums[0].text.replace(",", "")) == computed
+
+
+def _is_int(v: Fraction | float) -> bool:
+    return v == int(v)
+
+
+def _float(v: Fraction | float) -> float | None:
+    try:
+        return float(v)
+    except OverflowError:
+        return None

@@ -1,0 +1,168 @@
+"""Hand cases per claim form, the false-alarm corpus, properties, and the judge."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stepscore.reasoning.formats import get_format
+from stepscore.reasoning.trace import Step, Trace
+from stepscore.verifiers.steps import CheckConfig, check_steps, check_text, first_error
+from stepscore.verifiers.steps.judge import CheckerJudge
+
+HERE = Path(__file__).parent
+
+VERIFIED = [
+    "3 + 4 = 7",
+    "12 × 3 = 36",
+    "$48/2 = 24$",
+    "5 * $2 = $10",
+    "x = 3 + 4 = 7 = 8 - 1",
+    "\\frac{3}{4} \\cdot 8 = 6",
+    "\\sqrt{16}=4",
+    "2^{10} = 1024",
+    "6 \\times 7 = 42; then 84 \\div 2 = 42",
+    "20% of 50 is 10",
+    "50 \\times 20\\% = 10",
+    "Natalia sold 48/2 = <<48/2=24>>24 clips",
+    "10/3 \\approx 3.33",
+    "It is about 100/7 = 14",
+    "The answer is 48 / 2 = \\boxed{24}.",
+    "\\[ \\text{Total} = 52 + 24 + 44 + 48 \\] \\[ \\text{Total} = 168 \\]",
+    "x &= 3 + 4 \\\\ &= 7",
+    "2 \\text{ books} \\times 2 \\text{ pounds/book} = 4 \\text{ pounds}",
+    "495 students * $15/student = $7425.",
+    "3 x 4 = 12",
+    "1/3 of 18 = 6",
+    "so 2 + 3 × 4 = 14",
+]
+
+REFUTED = [
+    "3 + 4 = 8",
+    "12 × 3 = 35",
+    "$48/2 = 25$",
+    "5 * $2 = $12",
+    "x = 3 + 4 = 8 - 1 = 6",
+    "\\frac{3}{4} \\cdot 8 = 7",
+    "\\sqrt{16}=5",
+    "2^{10} = 1000",
+    "20% of 50 is 12",
+    "50 \\times 20\\% = 15",
+    "<<48/2=23>>",
+    "2/5 * 4000 = 800",
+    "10/3 = 3.5",
+    "7995 (total cookies) - 2595 (rainbow cookies) = 4500.",
+    "\\[ \\text{Total fruits} = 52 + 24 + 44 + 48 \\] \\[ \\text{Total fruits} = 178 \\]",
+    "x &= 3 + 4 \\\\ &= 8",
+    "495 students * $15/student = $7455.",
+]
+
+
+@pytest.mark.parametrize("text", VERIFIED)
+def test_verified(text: str) -> None:
+    verdict = check_text(text)
+    assert verdict.status == "verified", verdict
+
+
+@pytest.mark.parametrize("text", REFUTED)
+def test_refuted(text: str) -> None:
+    verdict = check_text(text)
+    assert verdict.status == "refuted", verdict
+    claim = next(c for c in verdict.claims if c.status == "refuted")
+    assert text[claim.span[0] : claim.span[1]].startswith(claim.expression)
+    assert claim.asserted_value != claim.computed_value
+
+
+def _corpus() -> list[str]:
+    lines = (HERE / "false_alarms.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line)["text"] for line in lines if line.strip()]
+
+
+@pytest.mark.parametrize("text", _corpus())
+def test_false_alarm_corpus_never_refuted(text: str) -> None:
+    assert check_text(text).status != "refuted", check_text(text)
+
+
+def test_check_steps_one_verdict_per_step_and_first_error() -> None:
+    text = "Intro.\n3 + 4 = 7\n7 * 2 = 15\n15 - 1 = 13"
+    spans, pos = [], 0
+    for index, line in enumerate(text.split("\n")):
+        spans.append(Step(text=line, start=pos, end=pos + len(line), index=index))
+        pos += len(line) + 1
+    verdicts = check_steps(Trace(text=text, steps=tuple(spans)))
+    assert [v.status for v in verdicts] == ["unverifiable", "verified", "refuted", "refuted"]
+    assert [v.index for v in verdicts] == [0, 1, 2, 3]
+    assert first_error(verdicts) == 2
+    assert first_error(verdicts[:2]) is None
+
+
+def test_non_cot_traces_are_unverifiable() -> None:
+    trace = Trace(text="x = 1 + 1", steps=(Step("x = 1 + 1", 0, 9, 0, kind="code"),), kind="pot")
+    assert [v.status for v in check_steps(trace)] == ["unverifiable"]
+
+
+def test_config_validates_and_bad_arguments_raise() -> None:
+    with pytest.raises(ValueError):
+        CheckConfig(gray_rel_tol=2.0)
+    with pytest.raises(TypeError):
+        check_steps("3 + 4 = 7")  # type: ignore[arg-type]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_random_text_never_raises(text: str) -> None:
+    verdict = check_text(text)
+    assert verdict.status in ("verified", "refuted", "unverifiable")
+
+
+_OPS = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(0, 10**6),
+    st.sampled_from(["+", "-", "*", "/", "×", "\\times", "\\cdot", "÷"]),
+    st.integers(1, 10**4),
+    st.sampled_from(["{} {} {} = {}", "{}{}{}={}", "So ${} {} {} = {}$.", "<<{}{}{}={}>>"]),
+)
+def test_correct_generated_arithmetic_is_never_refuted(a: int, op: str, b: int, form: str) -> None:
+    symbol = {"×": "*", "\\times": "*", "\\cdot": "*", "÷": "/"}.get(op, op)
+    if symbol == "/":
+        result = str(a // b) if a % b == 0 else f"{a / b:.4f}"
+    else:
+        result = str(_OPS[symbol](a, b))
+    spaced_op = op if not op.startswith("\\") else f" {op} "
+    text = form.format(a, spaced_op, b, result)
+    assert check_text(text).status != "refuted", text
+
+
+def test_checker_judge_on_processbench_rows() -> None:
+    fmt = get_format("processbench")
+    rows = [
+        {"problem": "p", "steps": ["We start.", "2/5 * 4000 = 800 gallons."], "label": 1},
+        {"problem": "p", "steps": ["3 + 4 = 7 apples.", "7 * 2 = 14."], "label": -1},
+        {"problem": "p", "steps": ["Half of them left.", "So 10 remain."], "label": 0},
+    ]
+    traces = [fmt.from_record(row) for row in rows]
+    judge = CheckerJudge()
+    assert judge.name == "checker"
+    assert judge.judge(traces) == [1, -1, -1]
+    assert judge.step_verdicts(traces) == [[True, False], [True, True], [True, True]]
+
+
+def test_checker_judge_on_shared_processbench() -> None:
+    path = Path(__file__).resolve().parents[3].parent / "shared/data/processbench/gsm8k.json"
+    if not path.exists():
+        pytest.skip("ProcessBench data not available")
+    from stepscore.benchmarks.catalog import load_benchmark
+
+    traces = load_benchmark("processbench", "gsm8k", path=path, limit=40).samples
+    predictions = CheckerJudge().judge(traces)
+    assert len(predictions) == len(traces)
+    for trace, prediction in zip(traces, predictions, strict=True):
+        if trace.first_error() is None:
+            assert prediction == -1, trace.id  # no false alarm on these correct samples
