@@ -1,6 +1,6 @@
 """Deadlines without signals: run a function in a warm worker process, kill it if late.
 
-A Python thread cannot be stopped and ``signal.alarm`` works only in the main thread, so
+A Python thread cannot be stopped and a SIGALRM timer works only in the main thread, so
 neither keeps a hung ``sympy`` parse of ``10^{10^{10}}`` from stalling a training loop
 that verifies from threads or an event loop. Here a call is pickled to a warm worker
 over a pipe and the caller waits on the pipe; at the deadline it SIGKILLs the worker's

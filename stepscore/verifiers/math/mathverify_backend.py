@@ -1,8 +1,8 @@
 """Math-Verify (huggingface/Math-Verify) as a second backend, behind the same `MathResult`.
 
 Useful to audit stepscore's verdicts against the field's reference grader (see
-``stepscore audit-math``). Math-Verify's own timeouts use ``signal.alarm``, which
-only works in a main thread; here they are switched off and each call runs in a
+``stepscore audit-math``). Math-Verify's own timeouts use SIGALRM timers, which work
+only in a main thread; here they are switched off and each call runs in a
 worker of the deadline pool instead, so this backend is as safe to call from any
 thread as `verify_math`. Needs ``pip install 'stepscore[mathverify]'``.
 """
