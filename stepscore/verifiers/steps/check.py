@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from stepscore.reasoning.trace import Trace
-from stepscore.verifiers.steps.claims import Link, find_claims
+from stepscore.verifiers.steps.claims import Carry, Link, find_claims, find_claims_after
 from stepscore.verifiers.steps.recompute import recompute
 
 __all__ = [
@@ -55,6 +55,8 @@ _NO_REFUTE = re.compile(
     r"|\bdigits?\b|\\lfloor|\\lceil|\bfloor\b|\bceil",
     re.IGNORECASE,
 )
+
+_MODULUS = re.compile(r"(?:\b[pb]?mod|\bmodulo|\bbase)\s*\{?\s*(\d{1,6})(?![\d.])", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -123,7 +125,11 @@ def check_steps(trace: Trace, *, config: CheckConfig = _DEFAULT) -> list[StepVer
     if trace.kind != "cot":
         why = f"{trace.kind} traces are not checked yet"
         return [StepVerdict(s.index, "unverifiable", (), why) for s in trace.steps]
-    return [_verdict(step.index, step.text, config) for step in trace.steps]
+    verdicts, carry = [], Carry()
+    for step in trace.steps:
+        links, carry = find_claims_after(step.text, carry)
+        verdicts.append(_verdict(step.index, step.text, links, config))
+    return verdicts
 
 
 def check_text(text: str, *, config: CheckConfig = _DEFAULT) -> StepVerdict:
@@ -132,7 +138,7 @@ def check_text(text: str, *, config: CheckConfig = _DEFAULT) -> StepVerdict:
     >>> check_text("20% of 50 is 10").status, check_text("x + 3 = 7").status
     ('verified', 'unverifiable')
     """
-    return _verdict(0, text, config)
+    return _verdict(0, text, find_claims(text), config)
 
 
 def first_error(verdicts: Sequence[StepVerdict]) -> int | None:
@@ -143,20 +149,19 @@ def first_error(verdicts: Sequence[StepVerdict]) -> int | None:
     return None
 
 
-def _verdict(index: int, text: str, config: CheckConfig) -> StepVerdict:
-    links = find_claims(text)
+def _verdict(index: int, text: str, links: list[Link], config: CheckConfig) -> StepVerdict:
     if not config.soft_equals:
         links = [link for link in links if link.relation.isalpha() is False]
     if not links:
         return StepVerdict(index, "unverifiable", (), "no arithmetic claim found")
     signalled = _ROUNDING.search(text) is not None
-    refutable = _NO_REFUTE.search(text) is None
+    moduli = _moduli(text) if _NO_REFUTE.search(text) else None
     claims: list[Claim] = []
     for link in links:
         status, asserted, computed, reason = recompute(
             link,
             signalled=signalled,
-            refutable=refutable,
+            moduli=moduli,
             signalled_rel_tol=config.signalled_rel_tol,
             gray_rel_tol=config.gray_rel_tol,
         )
@@ -172,6 +177,11 @@ def _verdict(index: int, text: str, config: CheckConfig) -> StepVerdict:
             )
         )
     return StepVerdict(index, *_summary(_forgive_garbled_chains(claims, links)))
+
+
+def _moduli(text: str) -> frozenset[int]:
+    """The integers a step names as a modulus or base (``\\pmod{11}``, ``mod 7``, base 3)."""
+    return frozenset(int(m) for m in _MODULUS.findall(text))
 
 
 def _forgive_garbled_chains(claims: list[Claim], links: list[Link]) -> list[Claim]:

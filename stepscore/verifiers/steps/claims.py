@@ -34,7 +34,7 @@ from stepscore.verifiers.steps.vocabulary import (
     SCALE_WORDS,
 )
 
-__all__ = ["Link", "find_claims"]
+__all__ = ["Carry", "Link", "find_claims", "find_claims_after"]
 
 MAX_STEP_CHARS = 20_000
 
@@ -43,6 +43,9 @@ _VALUES = frozenset({"num", "pi"})
 _VALUE_ENDS = frozenset({"num", "pct", "pi", "fact", "unit"})
 _CONTINUATION = frozenset({"delim", "skip"})
 _SINGLE_WORDS = frozenset({"a", "A"})
+_SOFT_EQ_WORDS = (" is ", " equals ", " are ", " was ", " were ", " gives ", " makes ", " yields ")
+_SOFT_EQ_WORDS += ("≈", "\\approx")
+_Ends = dict[str, tuple[list[Token], str]]  # label -> (an unevaluated right side, its text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,11 +74,26 @@ class Link:
 
 def find_claims(text: str) -> list[Link]:
     """The checkable links of ``text``, in order (see the module docstring)."""
+    return find_claims_after(text, Carry())[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Carry:
+    """Named right sides a step left open (``Total Score = 50 + 80 + 60``), by label,
+    with the text they were written in: the next step may close them (``Total Score =
+    190``)."""
+
+    ends: tuple[tuple[str, tuple[Token, ...], str], ...] = ()
+
+
+def find_claims_after(text: str, carry: Carry) -> tuple[list[Link], Carry]:
+    """The links of ``text``, closing the named sums the previous step left open, and
+    the named sums this step leaves open in turn."""
     if len(text) > MAX_STEP_CHARS or ("=" not in text and not _has_soft_eq(text)):
-        return []
+        return [], Carry()
     tokens = tokenize(text)
     links: list[Link] = []
-    open_ends: dict[str, list[Token]] = {}  # label -> an unevaluated right side
+    open_ends: _Ends = {label: (list(toks), source) for label, toks, source in carry.ends}
     i, n, previous_end, chain = 0, len(tokens), -1, 0
     while i < n:
         if tokens[i].kind not in ARITHMETIC_KINDS:
@@ -90,7 +108,12 @@ def find_claims(text: str) -> list[Link]:
             links.extend(_links(text, tokens, i, j, label, open_ends, chain))
             previous_end = j
         i = j
-    return links
+    ends = tuple(
+        (label, tuple(toks), source)
+        for label, (toks, source) in open_ends.items()
+        if label and source is text
+    )
+    return links, Carry(ends)
 
 
 def _label(text: str, tokens: list[Token], i: int, previous_end: int) -> str | None:
@@ -118,7 +141,7 @@ def _label(text: str, tokens: list[Token], i: int, previous_end: int) -> str | N
 
 
 def _has_soft_eq(text: str) -> bool:
-    return any(w in text for w in (" is ", " equals ", " are ", " was ", " were ", "≈", "\\approx"))
+    return any(w in text for w in _SOFT_EQ_WORDS)
 
 
 def _links(
@@ -127,7 +150,7 @@ def _links(
     i: int,
     j: int,
     label: str | None,
-    open_ends: dict[str, list[Token]],
+    open_ends: _Ends,
     chain: int,
 ) -> list[Link]:
     parts: list[list[Token]] = [[]]
@@ -140,24 +163,26 @@ def _links(
             parts[-1].append(tok)
     parts[0] = _first_part(parts[0], tokens[i - 1] if i > 0 else None, text)
     parts[-1] = _last_part(parts[-1], tokens, j)
-    pairs = [(parts[k], parts[k + 1], relation) for k, relation in enumerate(relations)]
+    pairs = [(parts[k], parts[k + 1], relation, text) for k, relation in enumerate(relations)]
     if label is not None and label in open_ends:
-        carried = open_ends.pop(label)
+        carried, source = open_ends.pop(label)
         if label == "" or _bare(_strip(parts[1])):  # not "T = a*b*c ... T = a*b = ..."
-            pairs.insert(0, (carried, parts[1], "="))
+            pairs.insert(0, (carried, parts[1], "=", source))
     links = [
-        link for left, right, rel in pairs if (link := _link(text, left, right, rel, chain=chain))
+        link
+        for left, right, rel, source in pairs
+        if (link := _link(text, left, right, rel, chain=chain, left_text=source))
     ]
     open_ends.pop("", None)
     if parts[-1] and not _bare(_strip(parts[-1])):
-        open_ends[""] = parts[-1]  # "x &= 3 + 4 \\\\ &= 7": continued on the next line
+        open_ends[""] = (parts[-1], text)  # "x &= 3 + 4 \\\\ &= 7": continued on the next line
         if label:
-            open_ends[label] = parts[-1]  # "Total = 52 + 24 + 44 ... Total = 168"
+            open_ends[label] = (parts[-1], text)  # "Total = 52 + 24 + 44 ... Total = 168"
     return links
 
 
 def _link(
-    text: str, left: list[Token], right: list[Token], relation: str, *, chain: int
+    text: str, left: list[Token], right: list[Token], relation: str, *, chain: int, left_text: str
 ) -> Link | None:
     if not (_readable(left) and _readable(right)):
         return None
@@ -168,10 +193,11 @@ def _link(
         return None
     if relation.isalpha() and not _bare(right):
         return None  # "the next multiple after 9 \\cdot 9^3 is 10 \\cdot 9^3"
+    here = left_text is text  # else the left side was written in an earlier step
     return Link(
-        start=left[0].start,
+        start=left[0].start if here else right[0].start,
         end=right[-1].end,
-        expression=text[left[0].start : left[-1].end],
+        expression=left_text[left[0].start : left[-1].end],
         asserted=text[right[0].start : right[-1].end],
         left=tuple(left),
         right=tuple(right),

@@ -19,6 +19,7 @@ holds decimals, an integer written for ``33.3`` people) are "unverifiable", neve
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from typing import Literal
 
@@ -43,9 +44,19 @@ _VALUE_START = frozenset({"num", "open", "fn", "pi"})
 
 
 def recompute(
-    link: Link, *, signalled: bool, refutable: bool, signalled_rel_tol: float, gray_rel_tol: float
+    link: Link,
+    *,
+    signalled: bool,
+    moduli: frozenset[int] | None,
+    signalled_rel_tol: float,
+    gray_rel_tol: float,
 ) -> Outcome:
-    """The link's status, the value it asserts, the value recomputed, and why."""
+    """The link's status, the value it asserts, the value recomputed, and why.
+
+    ``moduli`` is None outside an integer context; inside one (the step speaks of
+    remainders, digits, floors, a modulus) it holds the step's integers, and a value
+    that is the floor, the ceiling or a residue of the exact one stands unrefuted.
+    """
     lefts, rights = _readings(link.left), _readings(link.right)
     if not lefts or not rights:
         return "unverifiable", None, None, "a side is outside the arithmetic grammar"
@@ -57,7 +68,7 @@ def recompute(
         if _stands(a, b, places, signalled, signalled_rel_tol):
             why = "equal" if a == b else "equal up to the rounding written"
             return "verified", _float(b), _float(a), why
-    if not refutable:
+    if moduli is not None and _integer_reading(computed, asserted, moduli):
         return "unverifiable", _float(asserted), _float(computed), "context allows rounding"
     if any(implicit for _, implicit in lefts + rights):
         return "unverifiable", _float(asserted), _float(computed), "implicit multiplication"
@@ -97,7 +108,7 @@ def _render(side: tuple[Token, ...], percent_value: bool) -> tuple[str, bool] | 
     out: list[str] = []
     implicit = False
     prev: Token | None = None
-    for tok in side:
+    for tok in _drop_unit_powers(side):
         kind = tok.kind
         if kind in ("skip", "unit"):
             continue
@@ -105,7 +116,7 @@ def _render(side: tuple[Token, ...], percent_value: bool) -> tuple[str, bool] | 
             if prev.kind == "num" and (kind == "num" or tok.text == "\\frac"):
                 return None  # "3 1/2", "2\\frac{6}{7}": mixed numbers, not products
             if tok.text != "{":  # "\\frac{3}{4}": an argument, not a factor
-                implicit = implicit or tok.spaced or kind == "open"
+                implicit = implicit or tok.spaced  # "2 (3 + 4)": maybe a label
         if kind == "num":
             out.append(tok.text.replace(",", ""))
         elif kind == "pct":
@@ -127,6 +138,37 @@ def _render(side: tuple[Token, ...], percent_value: bool) -> tuple[str, bool] | 
             return None
         prev = tok
     return (" ".join(out), implicit) if out else None
+
+
+def _drop_unit_powers(side: tuple[Token, ...]) -> list[Token]:
+    """``4.5 \\pi \\text{ cm}^3``: the power belongs to the unit, not to the value."""
+    out: list[Token] = []
+    k = 0
+    while k < len(side):
+        tok = side[k]
+        if tok.kind == "op" and tok.text == "^" and out and out[-1].kind == "unit":
+            k += 1
+            if k < len(side) and side[k].text == "{":
+                while k < len(side) and side[k].text != "}":
+                    k += 1
+            k += 1
+            continue
+        out.append(tok)
+        k += 1
+    return out
+
+
+def _integer_reading(
+    computed: Fraction | float, asserted: Fraction | float, moduli: frozenset[int]
+) -> bool:
+    """A quotient (``1121 ÷ 243 = 4``), a ceiling, or a residue (``1024 = 1 \\pmod{11}``)."""
+    if not _is_int(asserted):
+        return False
+    if math.floor(computed) <= asserted <= math.ceil(computed):
+        return True
+    if not (_is_int(computed) and isinstance(computed, Fraction)):
+        return False
+    return any((computed - asserted) % m == 0 for m in moduli if m > 1)
 
 
 def _places(side: tuple[Token, ...]) -> int | None:

@@ -52,7 +52,7 @@ _VALUE_START = frozenset({"num", "open", "fn", "pi"})
 _BINARY = frozenset({"op", "eq", "close"})
 _WORD_OPS = {"x": "×", "times": "×", "plus": "+", "minus": "-"}
 _BY_OPS = {"multiplied": "×", "divided": "/"}
-_SOFT_EQ = frozenset({"is", "equals", "are", "was", "were"})
+_SOFT_EQ = frozenset({"is", "equals", "are", "was", "were", "gives", "makes", "yields"})
 STOPWORDS = frozenset(
     [
         "a",

@@ -39,6 +39,10 @@ VERIFIED = [
     "3 x 4 = 12",
     "1/3 of 18 = 6",
     "so 2 + 3 × 4 = 14",
+    "4(40) - 13 = 147",
+    "(6)^2(12) = 432",
+    "3 \\times 4 gives 12",
+    "\\frac{4}{3} \\pi \\cdot 8 = \\frac{32}{3} \\pi \\text{ cm}^3",
 ]
 
 REFUTED = [
@@ -59,6 +63,12 @@ REFUTED = [
     "\\[ \\text{Total fruits} = 52 + 24 + 44 + 48 \\] \\[ \\text{Total fruits} = 178 \\]",
     "x &= 3 + 4 \\\\ &= 8",
     "495 students * $15/student = $7455.",
+    "4(40) - 13 = 157",
+    "(6)^2(12) = 216",
+    "3 \\times 4 gives 13",
+    "9 + \\frac{33}{3} = 12, so the remainder is 0",
+    "26^4 \\times 10^2 = 456,976,000, which has 9 digits",
+    "The Euclidean step: \\(1121 \\div 243 = 6\\) remainder \\(133\\)",
 ]
 
 
@@ -98,6 +108,30 @@ def test_check_steps_one_verdict_per_step_and_first_error() -> None:
     assert [v.index for v in verdicts] == [0, 1, 2, 3]
     assert first_error(verdicts) == 2
     assert first_error(verdicts[:2]) is None
+
+
+def _trace(*texts: str) -> Trace:
+    steps, pos = [], 0
+    for index, line in enumerate(texts):
+        steps.append(Step(text=line, start=pos, end=pos + len(line), index=index))
+        pos += len(line) + 1
+    return Trace(text="\n".join(texts), steps=tuple(steps))
+
+
+@pytest.mark.parametrize(("total", "status"), [("190", "verified"), ("200", "refuted")])
+def test_named_sum_left_open_is_closed_by_the_next_step(total: str, status: str) -> None:
+    trace = _trace(
+        "First add them: \\[ \\text{Total Score} = 50 + 80 + 60 \\]",
+        f"Adding these together:\n\\[ \\text{{Total Score}} = {total} \\]",
+    )
+    assert [v.status for v in check_steps(trace)] == ["unverifiable", status]
+
+
+def test_named_sum_is_carried_one_step_only() -> None:
+    trace = _trace("Total cost = 3 + 4", "We wait a day.", "Total cost = 9")
+    assert first_error(check_steps(trace)) is None
+    trace = _trace("Total cost = 3 + 4", "Total price = 9")
+    assert first_error(check_steps(trace)) is None
 
 
 def test_non_cot_traces_are_unverifiable() -> None:
