@@ -2,6 +2,7 @@
 
     stepscore eval [FILE] [--out DIR]      judge traces (default: the shipped sample)
     stepscore segment FILE                 split texts or traces into steps
+    stepscore check FILE                   recompute the claims of each reasoning step
     stepscore audit-math FILE              stepscore vs Math-Verify vs labels on answer pairs
     stepscore bench NAME [--out DIR]       run a benchmark, write JSONL/JSON/Markdown/PNG
     stepscore report DIR                   rebuild a report's table and plots
@@ -82,6 +83,14 @@ def _parser() -> argparse.ArgumentParser:
     shape.add_argument("--jsonl", dest="table", action="store_false", help="traces as JSONL")
     seg.add_argument("-o", "--output", type=Path, help="write the traces to this JSONL file")
     seg.set_defaults(run=_cmd_segment)
+
+    check = commands.add_parser("check", help="recompute the claims of each reasoning step")
+    check.add_argument("file", help="JSONL of texts or traces, a .json list, or -")
+    _input_options(check)
+    check_shape = check.add_mutually_exclusive_group()
+    check_shape.add_argument("--table", dest="table", action="store_true", default=None)
+    check_shape.add_argument("--jsonl", dest="table", action="store_false")
+    check.set_defaults(run=_cmd_check)
 
     audit = commands.add_parser(
         "audit-math", help="where stepscore, Math-Verify and the labels disagree on answer pairs"
@@ -240,6 +249,36 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     return _report_errors(errors, len(traces) + len(errors))
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from stepscore.verifiers.steps import check_steps
+
+    traces, errors = _read(args, args.file, resegment=False)
+    checked = [(n, t, check_steps(t)) for n, t in enumerate(traces)]
+    if sys.stdout.isatty() if args.table is None else args.table:
+        rows = [
+            {
+                "trace": t.id or f"#{n + 1}",
+                "step": v.index,
+                "status": v.status,
+                "claims": "; ".join(
+                    f"{c.expression} = {c.asserted} ({c.status})" for c in v.claims
+                ),
+                "reason": v.reason,
+            }
+            for n, t, verdicts in checked
+            for v in verdicts
+        ]
+        print(render_table(rows, max_width=60))
+    else:
+        _write_lines(
+            sys.stdout,
+            ({"id": t.id, "verdicts": [asdict(v) for v in verdicts]} for _, t, verdicts in checked),
+        )
+    return _report_errors(errors, len(traces) + len(errors))
+
+
 def _cmd_audit_math(args: argparse.Namespace) -> int:
     from stepscore.verifiers.math import MathVerifier
     from stepscore.verifiers.math.audit import audit_math, audit_row_from_record
@@ -327,6 +366,7 @@ def _row(record: EvalRecord) -> dict[str, object]:
         "reference": record.reference,
         "correct": record.correct if record.verify_status in (None, "ok") else record.verify_status,
         "first error (given)": record.expected_error_step,
+        "first refuted": record.refuted_step,
     }
 
 

@@ -1,8 +1,9 @@
 """The main job behind `stepscore eval`: judge each trace, then sum up.
 
-A trace's judgement is its segmentation, its extracted final answer and that answer's
-verdict against the reference; step checks and PRM scores join the same record as
-they land.
+A trace's judgement is its segmentation, its extracted final answer, that answer's
+verdict against the reference, and the step checker's verdict on every step (the
+first refuted step beside the known first wrong one); PRM scores join the same record
+as they land.
 
 >>> from stepscore.reasoning import segment
 >>> record = evaluate_trace(segment("2 + 3 = 5.\\nThe answer is 5.", reference="5"))
@@ -19,6 +20,7 @@ from typing import Any
 
 from stepscore.reasoning.trace import Trace
 from stepscore.verifiers.math import MathVerifier, extract_answer
+from stepscore.verifiers.steps import check_steps, first_error
 
 __all__ = ["EvalRecord", "EvalSummary", "evaluate_trace", "summarize"]
 
@@ -46,6 +48,8 @@ class EvalRecord:
     correct: bool | None = None
     verify_status: str | None = None
     verify_reason: str | None = None
+    refuted_step: int | None = None
+    step_statuses: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -64,6 +68,9 @@ class EvalSummary:
     correct: int = 0
     accuracy: float | None = None
     needs_execution: int = 0
+    steps_verified: int = 0
+    steps_refuted: int = 0
+    steps_unverifiable: int = 0
     segmentation_fallbacks: int = 0
     empty_traces: int = 0
     input_errors: int = 0
@@ -80,6 +87,7 @@ def evaluate_trace(
     verdict = None
     if answer is not None and trace.reference is not None:
         verdict = (verifier or MathVerifier()).verify(answer, trace.reference)
+    verdicts = check_steps(trace)
     seg = trace.segmentation
     return EvalRecord(
         id=trace.id if trace.id is not None else f"#{position + 1}",
@@ -95,6 +103,8 @@ def evaluate_trace(
         correct=None if verdict is None else verdict.correct,
         verify_status=None if verdict is None else verdict.status,
         verify_reason=None if verdict is None else verdict.reason,
+        refuted_step=first_error(verdicts),
+        step_statuses=tuple(v.status for v in verdicts),
     )
 
 
@@ -111,6 +121,9 @@ def summarize(records: Iterable[EvalRecord], *, input_errors: int = 0) -> EvalSu
         verified=len(verified),
         correct=correct,
         accuracy=round(correct / len(verified), 4) if verified else None,
+        steps_verified=sum(r.step_statuses.count("verified") for r in records),
+        steps_refuted=sum(r.step_statuses.count("refuted") for r in records),
+        steps_unverifiable=sum(r.step_statuses.count("unverifiable") for r in records),
         needs_execution=sum(r.answer_status == "needs_execution" for r in records),
         segmentation_fallbacks=sum(r.segmentation_status == "fallback" for r in records),
         empty_traces=sum(r.segmentation_status == "empty" for r in records),

@@ -65,3 +65,13 @@ def test_summary_counts() -> None:
     assert summary.input_errors == 2
     assert summary.verified == sum(r.verify_status == "ok" for r in records)
     assert summary.accuracy == round(summary.correct / summary.verified, 4)
+
+
+def test_step_checker_in_eval_never_refutes_a_right_trace() -> None:
+    records = [(t, evaluate_trace(t)) for t in _samples()]
+    for trace, record in records:
+        assert len(record.step_statuses) == len(trace.steps)
+        if not trace.meta.get("wrong_step"):
+            assert record.refuted_step is None, trace.id
+    caught = [r for t, r in records if r.refuted_step is not None]
+    assert caught and all(r.refuted_step == r.expected_error_step for r in caught)

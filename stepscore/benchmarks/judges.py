@@ -78,6 +78,7 @@ class LabelOracle:
 
 JUDGES: dict[str, str] = {
     "checker": "stepscore.verifiers.steps.judge:CheckerJudge",
+    "checker-prm": "stepscore.verifiers.steps.judge:VerifierPRM",
     "none": "stepscore.benchmarks.judges:NoErrorBaseline",
     "oracle": "stepscore.benchmarks.judges:LabelOracle",
 }

@@ -182,3 +182,11 @@ def test_scalar_scorer_thresholds_and_calibration(tmp_path: Path, shared_data: P
         run_benchmark(gsm8k, judge="oracle", threshold=0.5)
     written = write_report(tmp_path, fixed, records)
     assert "calibration.png" in {p.name for p in written}
+
+
+def test_checker_as_judge_and_as_scalar_scorer(shared_data: Path) -> None:
+    benchmark = load_benchmark("processbench", "gsm8k")
+    judged, _ = run_benchmark(benchmark, judge="checker")
+    scored, _ = run_benchmark(benchmark, judge="checker-prm", threshold=0.5)
+    assert judged.metrics["correct_acc"] == 1.0  # no false alarm on correct samples
+    assert scored.metrics["f1"] == judged.metrics["f1"]  # refuted 0 < 0.5 <= the prior

@@ -80,3 +80,16 @@ def test_eval_reads_a_named_format(shared_data: Path, capsys: pytest.CaptureFixt
     path = shared_data / "processbench" / "gsm8k.json"
     assert main(["eval", str(path), "--format", "processbench", "--limit", "5"]) == 0
     assert "gsm8k-4" in capsys.readouterr().out
+
+
+def test_check_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps("3 + 4 = 7\n7 * 2 = 15\nSo 15.") + "\n{bad\n", encoding="utf-8")
+    assert main(["check", str(path), "--jsonl"]) == 1
+    captured = capsys.readouterr()
+    verdicts = json.loads(captured.out.splitlines()[0])["verdicts"]
+    assert [v["status"] for v in verdicts] == ["verified", "refuted", "unverifiable"]
+    assert verdicts[1]["claims"][0]["computed_value"] == 14
+    assert "line 2:" in captured.err
+    assert main(["check", str(path), "--table"]) == 1
+    assert "refuted" in capsys.readouterr().out

@@ -13,12 +13,15 @@ from stepscore.verifiers.steps.check import (
     check_text,
     first_error,
 )
+from stepscore.verifiers.steps.judge import CheckerJudge, VerifierPRM
 
 __all__ = [
     "CheckConfig",
+    "CheckerJudge",
     "Claim",
     "StepStatus",
     "StepVerdict",
+    "VerifierPRM",
     "check_steps",
     "check_text",
     "first_error",

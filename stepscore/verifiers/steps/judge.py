@@ -1,7 +1,11 @@
-"""The step checker as a ProcessBench-style step judge (catalog name "checker").
+"""The step checker behind the benchmark interfaces.
 
-A step is wrong when the checker refutes it; "verified" and "unverifiable" steps both
-count as correct, so the judge flags only what it recomputed with confidence.
+`CheckerJudge` (catalog name "checker") is a ProcessBench-style step judge: a step is
+wrong when the checker refutes it; "verified" and "unverifiable" steps both count as
+correct, so it flags only what it recomputed with confidence. `VerifierPRM` (catalog
+name "checker-prm") is the same checker as a scalar step scorer, so it can be
+thresholded, calibrated, or combined with a learned PRM (e.g. the minimum of both):
+refuted 0, verified 1, unverifiable a configurable prior.
 
 >>> from stepscore.reasoning.formats import get_format
 >>> row = {"problem": "p", "steps": ["3 + 4 = 7", "7 * 2 = 15"], "label": 1}
@@ -16,7 +20,7 @@ from collections.abc import Sequence
 from stepscore.reasoning.trace import Trace
 from stepscore.verifiers.steps.check import CheckConfig, check_steps, first_error
 
-__all__ = ["CheckerJudge"]
+__all__ = ["CheckerJudge", "VerifierPRM"]
 
 
 class CheckerJudge:
@@ -38,4 +42,26 @@ class CheckerJudge:
         return [
             [v.status != "refuted" for v in check_steps(trace, config=self.config)]
             for trace in traces
+        ]
+
+
+class VerifierPRM:
+    """Step scores in [0, 1] from the checker: refuted 0.0, verified 1.0, else ``prior``.
+
+    >>> from stepscore.reasoning import segment
+    >>> VerifierPRM(prior=0.7).step_scores([segment("3 + 4 = 7\\nSo we wait.\\n7 * 2 = 15")])
+    [[1.0, 0.7, 0.0]]
+    """
+
+    def __init__(self, *, prior: float = 0.6, config: CheckConfig | None = None) -> None:
+        if not 0.0 <= prior <= 1.0:
+            raise ValueError(f"prior must lie in [0, 1], got {prior!r}")
+        self.prior = prior
+        self.config = config or CheckConfig()
+        self.name = "checker-prm"
+
+    def step_scores(self, traces: Sequence[Trace]) -> list[list[float]]:
+        return [
+            [self.prior if v.score is None else v.score for v in check_steps(t, config=self.config)]
+            for t in traces
         ]
