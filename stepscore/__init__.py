@@ -7,6 +7,7 @@ into rewards, labels and benchmark figures. Importing stepscore loads no torch.
 from stepscore.errors import (
     DataUnavailableError,
     FormatError,
+    IsolationUnavailableError,
     MissingExtraError,
     StepscoreError,
     TraceError,
@@ -19,6 +20,7 @@ __version__ = "0.1.0"
 __all__ = [
     "DataUnavailableError",
     "FormatError",
+    "IsolationUnavailableError",
     "MissingExtraError",
     "Segmentation",
     "Step",

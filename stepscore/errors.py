@@ -8,6 +8,7 @@ exceptions mean the caller asked for something that cannot be done::
     ├── TraceError(StepscoreError, ValueError)          a Step or Trace that breaks its invariants
     ├── FormatError(StepscoreError, ValueError)         a record that does not fit its format
     ├── DataUnavailableError(StepscoreError, OSError)   benchmark data neither local nor reachable
+    ├── IsolationUnavailableError(StepscoreError, OSError)  a sandbox cannot isolate as demanded
     └── MissingExtraError(StepscoreError, ImportError)  an optional dependency is not installed
 
 Every class also derives from the builtin a caller would expect, so
@@ -22,6 +23,7 @@ from collections.abc import Iterable
 __all__ = [
     "DataUnavailableError",
     "FormatError",
+    "IsolationUnavailableError",
     "MissingExtraError",
     "StepscoreError",
     "TraceError",
@@ -69,6 +71,10 @@ class FormatError(StepscoreError, ValueError):
 class DataUnavailableError(StepscoreError, OSError):
     """A benchmark split's data is neither in a local file nor reachable on the Hub;
     the message names the offline options (``path=``, ``STEPSCORE_DATA``)."""
+
+
+class IsolationUnavailableError(StepscoreError, OSError):
+    """The machine cannot give the isolation a caller demanded (the message says why)."""
 
 
 class MissingExtraError(StepscoreError, ImportError):

@@ -35,6 +35,7 @@ def test_import_loads_no_heavy_dependency() -> None:
         "stepscore.benchmarks",
         "stepscore.benchmarks.metrics",
         "stepscore.verifiers.steps",
+        "stepscore.verifiers.sandbox",
     ],
 )
 def test_all_is_sorted_and_real(module: str) -> None:
@@ -55,7 +56,14 @@ def test_top_level_exports_are_what_the_package_defines() -> None:
 
 
 def test_error_tree() -> None:
-    for name in ("UnknownNameError", "TraceError", "FormatError", "MissingExtraError"):
+    for name in (
+        "UnknownNameError",
+        "TraceError",
+        "FormatError",
+        "MissingExtraError",
+        "DataUnavailableError",
+        "IsolationUnavailableError",
+    ):
         assert issubclass(getattr(stepscore, name), stepscore.StepscoreError)
     assert issubclass(stepscore.StepscoreError, Exception)
     assert issubclass(stepscore.MissingExtraError, ImportError)

@@ -1,0 +1,86 @@
+"""Thin ctypes wrappers for the Linux calls Python 3.11's `os` lacks.
+
+``unshare``, ``mount``, ``umount2``, ``pivot_root`` and ``prctl`` are what the sandbox
+needs to give a job its own namespaces and root. Standard library only: this module also
+runs inside the sandbox, imported by path under ``python -I -S`` (see `jobinit`), where the
+stepscore package is not importable. Each call raises `OSError` with the errno on failure.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+
+CLONE_NEWNS = 0x00020000
+CLONE_NEWUTS = 0x04000000
+CLONE_NEWIPC = 0x08000000
+CLONE_NEWPID = 0x20000000
+CLONE_NEWNET = 0x40000000
+
+MS_RDONLY = 1
+MS_NOSUID = 2
+MS_NODEV = 4
+MS_NOEXEC = 8
+MS_REMOUNT = 32
+MS_BIND = 4096
+MS_REC = 16384
+MS_PRIVATE = 1 << 18
+MNT_DETACH = 2
+
+PR_SET_PDEATHSIG = 1
+PR_SET_DUMPABLE = 4
+PR_SET_SECCOMP = 22
+PR_SET_CHILD_SUBREAPER = 36
+PR_SET_NO_NEW_PRIVS = 38
+
+_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41, "riscv64": 41}  # syscall numbers
+
+_libc = None
+
+
+def _lib() -> ctypes.CDLL:
+    global _libc
+    if _libc is None:
+        _libc = ctypes.CDLL(None, use_errno=True)
+    return _libc
+
+
+def _check(result: int, what: str) -> None:
+    if result != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"{what}: {os.strerror(errno)}")
+
+
+def _bytes(text: str | None) -> bytes | None:
+    return None if text is None else os.fsencode(text)
+
+
+def unshare(flags: int) -> None:
+    _check(_lib().unshare(ctypes.c_int(flags)), "unshare")
+
+
+def mount(source: str | None, target: str, fstype: str | None, flags: int, data: str = "") -> None:
+    lib = _lib()
+    lib.mount.argtypes = (ctypes.c_char_p,) * 3 + (ctypes.c_ulong, ctypes.c_char_p)
+    result = lib.mount(_bytes(source), _bytes(target), _bytes(fstype), flags, _bytes(data))
+    _check(result, f"mount {source} on {target}")
+
+
+def umount2(target: str, flags: int) -> None:
+    _check(_lib().umount2(_bytes(target), ctypes.c_int(flags)), f"umount {target}")
+
+
+def pivot_root(new_root: str, put_old: str) -> None:
+    number = _PIVOT_ROOT.get(os.uname().machine)
+    if number is None:
+        raise OSError(38, "pivot_root: unknown syscall number on this machine")
+    lib = _lib()
+    lib.syscall.argtypes = (ctypes.c_long, ctypes.c_char_p, ctypes.c_char_p)
+    _check(lib.syscall(number, _bytes(new_root), _bytes(put_old)), "pivot_root")
+
+
+def prctl(option: int, arg2: int = 0, arg3: int = 0) -> None:
+    """``prctl(option, arg2, arg3, 0, 0)``; pass a pointer as ``ctypes.addressof(...)``."""
+    lib = _lib()
+    lib.prctl.argtypes = (ctypes.c_int,) + (ctypes.c_ulong,) * 4
+    _check(lib.prctl(option, arg2, arg3, 0, 0), f"prctl {option}")

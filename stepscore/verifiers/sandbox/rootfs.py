@@ -1,0 +1,113 @@
+"""The job's filesystem: a read-only view of the system and one small writable tmpfs.
+
+Run by the namespace init (PID 1 of the job's PID namespace, still root, in the job's own
+mount namespace) before the job starts. The new root is an allow-list, not the host's
+``/`` with holes punched in it: only the system directories (``/usr``, ``/etc``, the
+``/lib*`` and ``/bin`` links) and the interpreter's own prefix are bound in, read-only,
+no setuid, no devices. Home directories, ``/work``, ``/var``, ``/run`` (and the Docker
+socket in it), the host's ``/tmp`` and ``/dev/shm`` are simply absent.
+
+The job writes to ``/job`` (its working directory), ``/tmp`` and ``/dev/shm``: three views
+of ONE tmpfs whose size caps everything the job can write, and which the kernel frees when
+the namespace's last process exits, so nothing is left to clean up on the host.
+
+Standard library only, for the same reason as `linux`.
+"""
+
+from __future__ import annotations
+
+import os
+
+try:
+    from . import linux
+except ImportError:  # imported by path inside the sandbox (see jobinit)
+    import linux  # type: ignore[no-redef]
+
+SYSTEM_PATHS = ("/usr", "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+DEVICES = ("null", "zero", "full", "random", "urandom")
+JOB_DIR = "/job"
+MS_MOVE = 8192
+
+_RO = linux.MS_RDONLY | linux.MS_NOSUID | linux.MS_NODEV
+_SAFE = linux.MS_NOSUID | linux.MS_NODEV
+
+
+def build(stage: str, *, binds: list[str], writable_bytes: int, uid: int) -> None:
+    """Assemble the job's root on a tmpfs mounted at ``stage`` and make it ``/``."""
+    os.umask(0o022)
+    linux.mount(None, "/", None, linux.MS_REC | linux.MS_PRIVATE)  # nothing leaks out
+    linux.mount("tmpfs", stage, "tmpfs", _SAFE, "size=1m,nr_inodes=4096,mode=0755")
+    for path in (*SYSTEM_PATHS, *binds):
+        _expose(stage, path)
+    _devices(stage)
+    _writable(stage, writable_bytes, uid)
+    os.mkdir(stage + "/proc")
+    linux.mount("proc", stage + "/proc", "proc", _SAFE | linux.MS_NOEXEC)
+    _enter(stage)
+    linux.mount(None, "/", None, linux.MS_REMOUNT | linux.MS_BIND | _RO)
+
+
+def _expose(stage: str, path: str) -> None:
+    """Bind ``path`` read-only at the same place in the new root (a link stays a link)."""
+    target = stage + path
+    if not os.path.lexists(path) or os.path.lexists(target):
+        return
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    if os.path.islink(path):
+        os.symlink(os.readlink(path), target)
+        return
+    os.mkdir(target)
+    linux.mount(path, target, None, linux.MS_BIND)
+    linux.mount(None, target, None, linux.MS_REMOUNT | linux.MS_BIND | _RO)
+
+
+def _devices(stage: str) -> None:
+    dev = stage + "/dev"
+    os.mkdir(dev)
+    for name in DEVICES:
+        with open(f"{dev}/{name}", "w"):
+            pass
+        linux.mount(f"/dev/{name}", f"{dev}/{name}", None, linux.MS_BIND)
+    links = {"fd": "/proc/self/fd", "stdin": "/proc/self/fd/0"}
+    links.update(stdout="/proc/self/fd/1", stderr="/proc/self/fd/2")
+    for name, target in links.items():
+        os.symlink(target, f"{dev}/{name}")
+
+
+def _writable(stage: str, size: int, uid: int) -> None:
+    """One tmpfs of ``size`` bytes, seen at /job (the job's, mode 700), /tmp and /dev/shm."""
+    rw = stage + "/.rw"
+    os.mkdir(rw)
+    linux.mount("tmpfs", rw, "tmpfs", _SAFE, f"size={size},nr_inodes=16384,mode=0755")
+    for name, target, mode in (("job", JOB_DIR, 0o700), ("tmp", "/tmp", 0o1777)):
+        _view(rw, name, stage + target, mode, uid if name == "job" else 0)
+    _view(rw, "shm", stage + "/dev/shm", 0o1777, 0)
+    linux.umount2(rw, linux.MNT_DETACH)  # the three views keep the tmpfs alive
+    os.rmdir(rw)
+
+
+def _view(rw: str, name: str, target: str, mode: int, owner: int) -> None:
+    source = f"{rw}/{name}"
+    os.mkdir(source)
+    os.chmod(source, mode)
+    if owner > 0:
+        os.chown(source, owner, owner)
+    os.mkdir(target)
+    linux.mount(source, target, None, linux.MS_BIND)
+
+
+def _enter(stage: str) -> None:
+    """Make ``stage`` the root and drop the host's tree from this mount namespace."""
+    os.mkdir(stage + "/.old")
+    try:
+        linux.pivot_root(stage, stage + "/.old")
+    except OSError:  # no pivot_root here: move the mount over / and chroot into it
+        os.rmdir(stage + "/.old")
+        os.chdir(stage)
+        linux.mount(stage, "/", None, MS_MOVE)
+        os.chroot(".")
+        os.chdir("/")
+        return
+    os.chdir("/")
+    linux.umount2("/.old", linux.MNT_DETACH)
+    os.rmdir("/.old")

@@ -1,0 +1,318 @@
+"""Hostile programs against the local backend: each is contained, and leaves nothing behind.
+
+Every attack runs in each mode this machine offers ("namespaces" as root on Linux, and
+"plain" rlimits); an attack that only a missing protection could stop is skipped with
+the reason. After each one: the status is the expected one, the test process keeps its
+file descriptors and children, no process of the job is left (by uid and by parent), and
+the next job runs normally.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from stepscore.verifiers.sandbox import ExecResult, IsolationUnavailableError, LocalSandbox
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")
+
+LIMITS = {"timeout_s": 2.0, "memory_mb": 256, "file_mb": 16, "processes": 32}
+
+
+def _sandbox(mode: str) -> LocalSandbox:
+    try:
+        return LocalSandbox(mode=mode)  # type: ignore[arg-type]
+    except IsolationUnavailableError as exc:
+        pytest.skip(f"no {mode} sandbox here: {exc}")
+
+
+@pytest.fixture(scope="module", params=["namespaces", "plain"])
+def sandbox(request: pytest.FixtureRequest) -> LocalSandbox:
+    return _sandbox(request.param)
+
+
+def _need(sandbox: LocalSandbox, *names: str) -> None:
+    missing = [name for name in names if not getattr(sandbox.isolation, name)]
+    if missing:
+        pytest.skip(f"this sandbox lacks {missing}, the protection this attack needs")
+
+
+def _job_processes(sandbox: LocalSandbox) -> list[str]:
+    """Processes running as a sandbox uid, or children of this test process."""
+    found = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            status = Path(f"/proc/{name}/status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        uid = int(fields["Uid"].split()[0])
+        ppid = int(fields["PPid"])
+        if (sandbox.isolation.uid_drop and uid in sandbox.uid_range) or ppid == os.getpid():
+            found.append(f"{name} {fields['Name'].strip()} uid={uid} ppid={ppid}")
+    return found
+
+
+def _attack(sandbox: LocalSandbox, program: str, **limits) -> ExecResult:
+    fds = set(os.listdir("/proc/self/fd"))
+    before = set(_job_processes(sandbox))  # e.g. other tests' warm worker pools
+    start = time.perf_counter()
+    result = sandbox.run(textwrap.dedent(program), **{**LIMITS, **limits})
+    assert time.perf_counter() - start < LIMITS["timeout_s"] + 10
+    assert set(_job_processes(sandbox)) - before == set(), "a process of the job outlived it"
+    assert set(os.listdir("/proc/self/fd")) <= fds, "the test process leaked descriptors"
+    after = sandbox.run("print('next')", timeout_s=10, memory_mb=256)
+    assert (after.status, after.stdout) == ("ok", "next\n"), after
+    return result
+
+
+@pytest.mark.slow
+def test_fork_bomb(sandbox: LocalSandbox) -> None:
+    _need(sandbox, "uid_drop")  # RLIMIT_NPROC does not bind root
+    result = _attack(
+        sandbox,
+        """
+        import os
+        while True:
+            try:
+                os.fork()
+            except OSError:
+                pass
+        """,
+        timeout_s=1.5,
+    )
+    assert result.status == "timeout", result
+
+
+def test_eight_gigabytes(sandbox: LocalSandbox) -> None:
+    result = _attack(sandbox, "x = bytearray(8 * 1024**3)\nprint(len(x))")
+    assert result.status == "memory", result
+    assert "MemoryError" in result.stderr
+
+
+def test_cpu_loop(sandbox: LocalSandbox) -> None:
+    result = _attack(sandbox, "while True:\n    pass", timeout_s=0.5)
+    assert result.status == "timeout", result
+    assert 0.5 <= result.wall_s < 3
+
+
+def test_sleep(sandbox: LocalSandbox) -> None:
+    result = _attack(sandbox, "import time\ntime.sleep(60)", timeout_s=0.5)
+    assert result.status == "timeout", result
+    assert result.cpu_s < 0.5
+
+
+def test_ten_gigabyte_file(sandbox: LocalSandbox) -> None:
+    result = _attack(
+        sandbox,
+        """
+        block = b"x" * (1 << 20)
+        with open("big", "wb") as handle:
+            for _ in range(10 * 1024):
+                handle.write(block)
+        """,
+    )
+    assert result.status == "error", result
+    assert "File too large" in result.stderr or "No space left" in result.stderr
+
+
+def test_many_files_fill_only_the_jobs_space(sandbox: LocalSandbox) -> None:
+    _need(sandbox, "mount")  # without a tmpfs only the per-file limit applies
+    result = _attack(
+        sandbox,
+        """
+        block = b"x" * (1 << 20)
+        for i in range(10 * 1024):
+            with open(f"/tmp/f{i}", "wb") as handle:
+                handle.write(block)
+        """,
+    )
+    assert result.status == "error", result
+    assert "No space left" in result.stderr
+
+
+def test_gigabyte_to_stdout(sandbox: LocalSandbox) -> None:
+    program = """
+        import sys
+        block = b"y" * (1 << 20)
+        for _ in range(1024):
+            sys.stdout.buffer.write(block)
+    """
+    result = _attack(sandbox, program, output_bytes=100_000)
+    assert result.status == "output_limit", result
+    assert result.stdout_truncated and result.stdout == "y" * 100_000
+
+
+def test_flooded_stderr(sandbox: LocalSandbox) -> None:
+    result = _attack(sandbox, "import os\nwhile True:\n    os.write(2, b'z' * 65536)")
+    assert result.status == "output_limit", result
+    assert result.stderr_truncated and not result.stdout_truncated
+
+
+def test_closed_pipes(sandbox: LocalSandbox) -> None:
+    result = _attack(sandbox, "import os\nfor fd in (0, 1, 2):\n    os.close(fd)\nprint('x')")
+    assert (result.status, result.stdout) == ("error", ""), result  # print fails at exit
+
+
+def test_closed_pipes_then_hang(sandbox: LocalSandbox) -> None:
+    result = _attack(
+        sandbox, "import os, time\nos.close(1)\nos.close(2)\ntime.sleep(60)", timeout_s=0.5
+    )
+    assert result.status == "timeout", result
+
+
+def test_connect_to_host_listener(sandbox: LocalSandbox) -> None:
+    _need(sandbox, "network")
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.setblocking(False)
+        port = listener.getsockname()[1]
+        result = _attack(
+            sandbox, f"import socket\nsocket.create_connection(('127.0.0.1', {port}), timeout=1)"
+        )
+        with pytest.raises(BlockingIOError):
+            listener.accept()
+    assert result.status == "error", result
+    assert "unreachable" in result.stderr or "refused" in result.stderr
+
+
+def test_read_host_only_file(sandbox: LocalSandbox, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the host's secret")
+    secret.chmod(0o600)
+    result = _attack(sandbox, f"print(open({str(secret)!r}).read())")
+    assert result.status == "error", result
+    assert "host's secret" not in result.stdout + result.stderr
+
+
+def test_write_outside(sandbox: LocalSandbox, tmp_path: Path) -> None:
+    _need(sandbox, "uid_drop")
+    tmp_path.chmod(0o755)
+    targets = [str(tmp_path / "evil"), "/usr/evil", "/etc/evil", "/evil"]
+    result = _attack(
+        sandbox,
+        f"""
+        for path in {targets!r}:
+            try:
+                open(path, "w").write("x")
+                print("wrote", path)
+            except OSError as exc:
+                print("denied", path, type(exc).__name__)
+        """,
+    )
+    assert result.status == "ok", result
+    assert "wrote" not in result.stdout
+    assert not any(os.path.exists(path) for path in targets)
+
+
+def test_kill_parent(sandbox: LocalSandbox) -> None:
+    _need(sandbox, "uid_drop")  # as the caller's uid it could kill its supervisor
+    result = _attack(
+        sandbox, "import os\ntry:\n    os.kill(os.getppid(), 9)\nexcept OSError:\n    pass"
+    )
+    assert result.status == "ok", result
+
+
+def test_kill_everything(sandbox: LocalSandbox) -> None:
+    _need(sandbox, "uid_drop")  # kill(-1) as the caller's uid would hit the test process
+    program = """
+        import os
+        try:
+            os.kill(-1, 9)
+        except OSError as exc:
+            print(type(exc).__name__)
+        print("still here")
+    """
+    result = _attack(sandbox, program)
+    assert result.status == "ok" and "still here" in result.stdout, result
+
+
+def test_kill_self(sandbox: LocalSandbox) -> None:
+    result = _attack(sandbox, "import os\nos.kill(os.getpid(), 9)")
+    assert (result.status, result.returncode) == ("killed", -9), result
+
+
+@pytest.mark.slow
+def test_daemonized_grandchild(sandbox: LocalSandbox, tmp_path: Path) -> None:
+    tmp_path.chmod(0o777)
+    marker = tmp_path / "marker"
+    before = set(_job_processes(sandbox))
+    result = _attack(
+        sandbox,
+        f"""
+        import os, time
+        if os.fork() == 0:
+            os.setsid()
+            if os.fork() == 0:
+                time.sleep(2)
+                open({str(marker)!r}, "w").write("survived")
+            os._exit(0)
+        os.wait()
+        print("parent done")
+        """,
+    )
+    assert (result.status, result.stdout) == ("ok", "parent done\n"), result
+    time.sleep(2.5)
+    assert not marker.exists()
+    assert set(_job_processes(sandbox)) - before == set()
+
+
+def test_parent_environment_secret(sandbox: LocalSandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STEPSCORE_TEST_SECRET", "hunter2-token")
+    result = _attack(
+        sandbox,
+        """
+        import os
+        print(dict(os.environ))
+        for pid in ("1", str(os.getppid()), "self"):
+            try:
+                print(open(f"/proc/{pid}/environ", "rb").read())
+            except OSError as exc:
+                print(type(exc).__name__)
+        """,
+    )
+    assert result.status == "ok", result
+    assert "hunter2" not in result.stdout + result.stderr
+
+
+def test_thread_bomb(sandbox: LocalSandbox) -> None:
+    _need(sandbox, "uid_drop")  # threads count against RLIMIT_NPROC, which root ignores
+    program = """
+        import threading, time
+        while True:
+            threading.Thread(target=time.sleep, args=(30,)).start()
+    """
+    result = _attack(sandbox, program, timeout_s=1.0)
+    assert result.status == "timeout", result  # the threads it did start keep it alive
+    assert "can't start new thread" in result.stderr
+
+
+def test_ptrace(sandbox: LocalSandbox) -> None:
+    _need(sandbox, "uid_drop")
+    program = f"""
+        import ctypes, os
+        libc = ctypes.CDLL(None, use_errno=True)
+        for pid in (os.getppid(), 1, {os.getpid()}):
+            print(pid, libc.ptrace(16, pid, None, None), ctypes.get_errno())
+    """
+    result = _attack(sandbox, program)
+    assert result.status == "ok", result
+    assert all(line.split()[1] == "-1" for line in result.stdout.splitlines()), result.stdout
+    tracer = [
+        line for line in Path("/proc/self/status").read_text().splitlines() if "TracerPid" in line
+    ]
+    assert tracer == ["TracerPid:\t0"]
+
+
+def test_segfault_is_killed(sandbox: LocalSandbox) -> None:
+    result = _attack(sandbox, "import ctypes\nctypes.string_at(0)")
+    assert result.status == "killed" and result.returncode == -11, result
