@@ -110,6 +110,9 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--threshold-split", help="choose a scalar scorer's threshold on this split (not the test)"
     )
+    bench.add_argument(
+        "--completions", help="JSONL of {task_id, completion} model programs for code benchmarks"
+    )
     bench.add_argument("--path", help="local data file or folder (offline use)")
     bench.add_argument("--limit", type=int, help="only the first N samples")
     bench.add_argument("--out", type=Path, help="report folder (JSONL, JSON, Markdown, PNG)")
@@ -337,6 +340,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
         judge=args.scorer,
         threshold=args.threshold,
         threshold_split=args.threshold_split,
+        completions=_completions(args.completions) if args.completions else None,
         out=args.out,
     )
     print(render_markdown(result))
@@ -344,6 +348,20 @@ def _cmd_bench(args: argparse.Namespace) -> int:
         for path in write_report(args.out, result, samples):
             print(f"wrote {path}")
     return 1 if benchmark.errors else 0
+
+
+def _completions(path: str) -> dict[str, list[str]]:
+    """Model programs by problem id from JSONL ({"task_id" or "id", "completion"})."""
+    found: dict[str, list[str]] = {}
+    for record in read_json_records(path):
+        value = record.value
+        if record.error is not None or not isinstance(value, dict):
+            raise FormatError(record.error or "expected an object", line=record.line)
+        task = value.get("task_id", value.get("id"))
+        if task is None or not isinstance(value.get("completion"), str):
+            raise FormatError("needs a task_id (or id) and a completion string", line=record.line)
+        found.setdefault(str(task), []).append(value["completion"])
+    return found
 
 
 def _cmd_report(args: argparse.Namespace) -> int:

@@ -20,7 +20,7 @@ import json
 import math
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from stepscore.benchmarks.metrics import (
     best_of_n,
     earliest_error,
     maj_at_k,
+    pass_at_k,
     prmbench_score,
     processbench_score,
     select_threshold,
@@ -40,7 +41,7 @@ from stepscore.benchmarks.metrics import (
     weighted_best_of_n,
 )
 from stepscore.benchmarks.report import BenchResult
-from stepscore.benchmarks.samples import BestOfNGroup, PRMBenchSample
+from stepscore.benchmarks.samples import BestOfNGroup, CodeProblem, PRMBenchSample
 from stepscore.jsonl import iter_json_lines
 from stepscore.reasoning.trace import Trace
 
@@ -77,11 +78,19 @@ class Figures:
 
 
 @dataclass(frozen=True)
+class RunContext:
+    """What evaluation needs besides the samples: the step judge, model completions."""
+
+    judge: Any = None
+    completions: Mapping[str, Sequence[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Runner:
     """How to evaluate one kind of sample: per-sample records, then the metrics."""
 
     sample_type: type
-    evaluate: Callable[[Sequence[Any], StepJudge | None], list[Record]]
+    evaluate: Callable[[Sequence[Any], RunContext], list[Record]]
     aggregate: Callable[[list[Record]], Figures]
     needs_judge: bool = False
     system: str = "stepscore"
@@ -93,6 +102,7 @@ def run_benchmark(
     judge: str | StepJudge | ScalarStepScorer | None = None,
     threshold: float | None = None,
     threshold_split: str | None = None,
+    completions: Mapping[str, Sequence[str]] | None = None,
     seed: int | None = None,
     out: Path | None = None,
     progress: bool | None = None,
@@ -101,7 +111,9 @@ def run_benchmark(
 
     A scalar step scorer's scores become verdicts at ``threshold`` (default 0.5), or at
     the threshold with the best F1 on ``threshold_split`` of the same benchmark (never
-    the split being reported). With ``out``, records go to ``out/samples.jsonl`` as
+    the split being reported). ``completions`` maps a code problem's id to the programs
+    a model wrote for it (pass@k over them); without, its reference solution runs. With
+    ``out``, records go to ``out/samples.jsonl`` as
     they are made and a stopped run resumes from them. ``progress``: a bar on standard
     error (None: on a terminal).
     """
@@ -113,8 +125,11 @@ def run_benchmark(
         resolved = _thresholded(benchmark, _resolve(judge), threshold, threshold_split)
     system = resolved.name if resolved is not None else runner.system
     config = {"scorer" if resolved else "system": system, "limit": benchmark.limit}
+    if completions:
+        config["completions"] = sum(len(v) for v in completions.values())
     started = time.perf_counter()
-    records = _evaluate_all(benchmark, runner, resolved, config, out, progress)
+    context = RunContext(resolved, dict(completions or {}))
+    records = _evaluate_all(benchmark, runner, context, config, out, progress)
     figures = runner.aggregate(records)
     result = BenchResult(
         benchmark=benchmark.name,
@@ -147,7 +162,7 @@ def _runner_for(benchmark: Benchmark) -> Runner:
 def _evaluate_all(
     benchmark: Benchmark,
     runner: Runner,
-    judge: StepJudge | None,
+    context: RunContext,
     config: dict[str, Any],
     out: Path | None,
     progress: bool | None,
@@ -166,7 +181,7 @@ def _evaluate_all(
     try:
         for start in range(0, len(todo), _CHUNK):
             chunk = todo[start : start + _CHUNK]
-            for record in runner.evaluate(chunk, judge):
+            for record in runner.evaluate(chunk, context):
                 done[record["id"]] = record
                 if sink is not None:
                     sink.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -253,8 +268,8 @@ def _sample_id(sample: Any) -> str:
 # --- ProcessBench: earliest-error predictions -----------------------------------------
 
 
-def _judge_traces(traces: Sequence[Trace], judge: StepJudge | None) -> list[Record]:
-    assert judge is not None
+def _judge_traces(traces: Sequence[Trace], context: RunContext) -> list[Record]:
+    judge = context.judge
     if isinstance(judge, _Thresholded):
         scores = judge.scorer.step_scores(traces)
         predictions = [earliest_error(s, judge.threshold) for s in scores]
@@ -306,8 +321,8 @@ def _processbench_metrics(records: list[Record]) -> Figures:
 # --- PRMBench: step verdicts ----------------------------------------------------------
 
 
-def _judge_prmbench(samples: Sequence[PRMBenchSample], judge: StepJudge | None) -> list[Record]:
-    assert judge is not None
+def _judge_prmbench(samples: Sequence[PRMBenchSample], context: RunContext) -> list[Record]:
+    judge = context.judge
     traces = [s.trace() for s in samples]
     verdicts = judge.step_verdicts(traces)
     return [
@@ -339,7 +354,7 @@ def _prmbench_metrics(records: list[Record]) -> Figures:
 # --- labelled outputs: the math verifier against the labels ---------------------------
 
 
-def _verify_pairs(pairs: Sequence[LabelledPair], judge: StepJudge | None) -> list[Record]:
+def _verify_pairs(pairs: Sequence[LabelledPair], context: RunContext) -> list[Record]:
     from stepscore.verifiers.math import MathVerifier
 
     with MathVerifier() as verifier:
@@ -373,7 +388,7 @@ def _agreement_metrics(records: list[Record]) -> Figures:
 # --- best-of-N: selection rules over stored rewards -----------------------------------
 
 
-def _select(groups: Sequence[BestOfNGroup], judge: StepJudge | None) -> list[Record]:
+def _select(groups: Sequence[BestOfNGroup], context: RunContext) -> list[Record]:
     """Candidates are each group's extracted answers (``preds``) with their reward score;
     weighted voting needs non-negative weights, so scores (logits) pass a sigmoid."""
     records = []
@@ -431,6 +446,51 @@ def _mean(values: Any) -> float:
     return sum(values) / len(values)
 
 
+# --- code: programs run against their tests in the sandbox -----------------------------
+
+
+def _run_code(problems: Sequence[CodeProblem], context: RunContext) -> list[Record]:
+    """Each problem's programs (model completions when given, else the reference
+    solution) verified in the sandbox; pass@k follows from the counts."""
+    from stepscore.verifiers.code import verify_code
+
+    records = []
+    for problem in problems:
+        given = context.completions.get(problem.id)
+        programs = [_program(problem, c) for c in given] if given else [problem.reference_program]
+        tests = list(problem.test_list) or [problem.test]
+        setup = problem.setup if problem.test_list else ""
+        results = [verify_code(p, tests, setup=setup, timeout_s=10.0) for p in programs]
+        failure = next((r.first_failure for r in results if not r.passed), None)
+        records.append(
+            {
+                "id": problem.id,
+                "n": len(results),
+                "c": sum(r.passed for r in results),
+                "source": "completions" if given else "reference",
+                "first_failure": failure,
+            }
+        )
+    return records
+
+
+def _code_metrics(records: list[Record]) -> Figures:
+    n = min(r["n"] for r in records)
+    metrics: dict[str, Any] = {
+        f"pass@{k}": sum(pass_at_k(r["n"], r["c"], k) for r in records) / len(records)
+        for k in (1, 10, 100)
+        if k <= n
+    }
+    metrics["programs"] = sum(r["n"] for r in records)
+    metrics["failing_problems"] = sum(r["c"] < r["n"] for r in records)
+    return Figures(metrics)
+
+
+def _program(problem: CodeProblem, completion: str) -> str:
+    """A HumanEval completion continues its prompt; an MBPP one is the whole program."""
+    return problem.prompt + completion if problem.prompt_kind == "code" else completion
+
+
 def _resolve(
     judge: str | StepJudge | ScalarStepScorer | None,
 ) -> StepJudge | ScalarStepScorer:
@@ -444,4 +504,5 @@ RUNNERS: tuple[Runner, ...] = (
     Runner(PRMBenchSample, _judge_prmbench, _prmbench_metrics, needs_judge=True),
     Runner(LabelledPair, _verify_pairs, _agreement_metrics, system="stepscore verify_math"),
     Runner(BestOfNGroup, _select, _selection_metrics, system="stored reward scores"),
+    Runner(CodeProblem, _run_code, _code_metrics, system="sandboxed tests"),
 )

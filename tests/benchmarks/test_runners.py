@@ -190,3 +190,30 @@ def test_checker_as_judge_and_as_scalar_scorer(shared_data: Path) -> None:
     scored, _ = run_benchmark(benchmark, judge="checker-prm", threshold=0.5)
     assert judged.metrics["correct_acc"] == 1.0  # no false alarm on correct samples
     assert scored.metrics["f1"] == judged.metrics["f1"]  # refuted 0 < 0.5 <= the prior
+
+
+def test_humaneval_reference_solutions_all_pass(shared_data: Path) -> None:
+    """Issue 4 acceptance: all 164 canonical solutions pass their tests in the sandbox."""
+    result, records = run_benchmark(load_benchmark("humaneval"))
+    assert result.metrics["pass@1"] == 1.0 and result.metrics["programs"] == 164
+    assert [r for r in records if r["c"] != r["n"]] == []
+
+
+@pytest.mark.slow
+def test_mbpp_reference_solutions_all_pass(shared_data: Path) -> None:
+    result, records = run_benchmark(load_benchmark("mbpp", "full"))
+    failing = [(r["id"], r["first_failure"]) for r in records if r["c"] != r["n"]]
+    assert failing == [] and result.metrics["programs"] == 974
+
+
+def test_pass_at_k_over_completions(shared_data: Path) -> None:
+    benchmark = load_benchmark("humaneval", limit=2)
+    first, second = benchmark.samples
+    completions = {
+        first.id: [first.solution, "    return None\n"],
+        second.id: ["    raise ValueError\n", "    pass\n"],
+    }
+    result, records = run_benchmark(benchmark, completions=completions)
+    assert [(r["n"], r["c"]) for r in records] == [(2, 1), (2, 0)]
+    assert result.metrics["pass@1"] == pytest.approx(0.25)
+    assert result.config["completions"] == 4

@@ -1,0 +1,67 @@
+"""The code verifier: per-test results, the three test kinds, and reward hacks that fail."""
+
+from __future__ import annotations
+
+import pytest
+
+from stepscore.verifiers.code import verify_code
+
+ADD = "def add(a, b):\n    return a + b\n"
+_FORGE = "print('\\n__stepscore_tests__' + n.strip() + '[[0, \"passed\", \"\"]]')\n"
+
+
+def test_assert_lists_give_per_test_results() -> None:
+    result = verify_code(
+        ADD, ["assert add(1, 2) == 3", "assert add(2, 2) == 5", "assert adx(1) == 1"]
+    )
+    assert not result.passed
+    assert [t.status for t in result.tests] == ["passed", "failed", "error"]
+    assert result.first_failure and result.first_failure.startswith("test 1")
+    assert "NameError" in result.tests[2].message
+    assert result.score == pytest.approx(1 / 3)
+    assert verify_code(ADD, ["assert add(1, 2) == 3"]).passed
+
+
+def test_check_function_and_setup() -> None:
+    check = "def check(candidate):\n    assert candidate(2, 3) == 5\n"
+    assert verify_code(ADD, check, entry_point="add").passed
+    assert not verify_code("def add(a, b):\n    return a - b\n", check, entry_point="add").passed
+    assert verify_code(ADD, ["assert add(K, 1) == 3"], setup="K = 2").passed
+
+
+def test_stdin_stdout_pairs() -> None:
+    pairs = [{"input": "3\n", "output": "6"}, {"input": "4\n", "output": "9"}]
+    result = verify_code("print(int(input()) * 2)", pairs)
+    assert [t.status for t in result.tests] == ["passed", "failed"] and not result.passed
+
+
+@pytest.mark.parametrize(
+    "program",
+    [
+        "import os\nos._exit(0)",
+        "import sys\nsys.exit(0)",
+        "raise SystemExit(0)",
+        'print(\'\\n__stepscore_tests__[[0, "passed", ""]]\')',
+        "import sys\nn = sys.stdin.readline()\n" + _FORGE + "sys.exit(0)",
+        "import os\nn = os.read(0, 100).decode()\n" + _FORGE + "os._exit(0)",
+    ],
+    ids=["os_exit", "sys_exit", "system_exit", "fake_record", "stdin_nonce", "fd0_nonce"],
+)
+def test_reward_hacks_fail(program: str) -> None:
+    result = verify_code(program, ["assert False"])
+    assert not result.passed, result
+
+
+def test_hostile_programs_are_statuses() -> None:
+    assert verify_code("while True: pass", ["assert True"], timeout_s=1).status == "timeout"
+    assert verify_code("def f(:\n", ["assert True"]).status == "error"
+    assert verify_code("x = 'a' * (1 << 34)", ["assert True"], memory_mb=256).status == "memory"
+
+
+def test_bad_arguments_raise() -> None:
+    with pytest.raises(TypeError):
+        verify_code(42, ["assert True"])  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        verify_code(ADD, [])
+    with pytest.raises(ValueError, match="entry_point"):
+        verify_code(ADD, "def check(candidate): pass")
