@@ -66,6 +66,7 @@ ANCHORS: dict[tuple[str, str], dict[str, dict[str, float]]] = {
 Record = dict[str, Any]
 Curves = dict[str, dict[int, float]]
 _CHUNK = 64  # samples evaluated (and records saved) at a time
+_CODE_WORKERS = 2  # sandboxed programs run at once
 
 
 @dataclass(frozen=True)
@@ -451,27 +452,37 @@ def _mean(values: Any) -> float:
 
 def _run_code(problems: Sequence[CodeProblem], context: RunContext) -> list[Record]:
     """Each problem's programs (model completions when given, else the reference
-    solution) verified in the sandbox; pass@k follows from the counts."""
+    solution) verified in the sandbox, two at a time; pass@k follows from the counts."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from stepscore.verifiers.code import verify_code
 
-    records = []
+    jobs = []
     for problem in problems:
         given = context.completions.get(problem.id)
         programs = [_program(problem, c) for c in given] if given else [problem.reference_program]
         tests = list(problem.test_list) or [problem.test]
         setup = problem.setup if problem.test_list else ""
-        results = [verify_code(p, tests, setup=setup, timeout_s=10.0) for p in programs]
-        failure = next((r.first_failure for r in results if not r.passed), None)
-        records.append(
+        jobs += [(problem.id, bool(given), program, tests, setup) for program in programs]
+    with ThreadPoolExecutor(max_workers=_CODE_WORKERS) as pool:
+        results = list(pool.map(lambda job: verify_code(job[2], job[3], setup=job[4]), jobs))
+    records: dict[str, Record] = {}
+    for (pid, given, *_), result in zip(jobs, results, strict=True):
+        record = records.setdefault(
+            pid,
             {
-                "id": problem.id,
-                "n": len(results),
-                "c": sum(r.passed for r in results),
+                "id": pid,
+                "n": 0,
+                "c": 0,
                 "source": "completions" if given else "reference",
-                "first_failure": failure,
-            }
+                "first_failure": None,
+            },
         )
-    return records
+        record["n"] += 1
+        record["c"] += result.passed
+        if not result.passed and record["first_failure"] is None:
+            record["first_failure"] = result.first_failure
+    return [records[p.id] for p in problems]
 
 
 def _code_metrics(records: list[Record]) -> Figures:
