@@ -65,3 +65,32 @@ def test_bad_arguments_raise() -> None:
         verify_code(ADD, [])
     with pytest.raises(ValueError, match="entry_point"):
         verify_code(ADD, "def check(candidate): pass")
+
+
+# Rows whose saved final program passes the row's own test although the run logged
+# is_solved = False (each verified by hand: e.g. sum_range_list(..., 8, 10) == 29 holds).
+_REFLEXION_LOGGED_UNSOLVED_BUT_PASSING = {
+    "mbpp_170_sum_range_list",
+    "mbpp_422_find_Average_Of_Cube",
+    "mbpp_724_power_base_sum",
+    "mbpp_419_round_and_sum",
+    "mbpp_598_armstrong_number",
+}
+
+
+@pytest.mark.slow
+def test_reflexion_final_programs_reproduce_is_solved(shared_data) -> None:  # type: ignore[no-untyped-def]
+    """Issue 4 acceptance: >= 98% of the Reflexion MBPP runs reproduce their is_solved."""
+    import json
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = shared_data / "traces" / "reflexion"
+    path = path / "reflexion_mbpp_py_mbpp-py._reflexion_5_gpt-4_pass_at_k_1_py.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda r: verify_code(r["solution"], [r["test"]]), rows))
+    differ = {
+        r["name"] for r, res in zip(rows, results, strict=True) if res.passed != r["is_solved"]
+    }
+    assert len(rows) == 397
+    assert differ == _REFLEXION_LOGGED_UNSOLVED_BUT_PASSING  # 392/397 = 98.7% reproduce

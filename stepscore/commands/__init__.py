@@ -1,0 +1,1 @@
+"""The `stepscore` subcommands, one module per family; `stepscore.cli` wires them."""

@@ -1,0 +1,145 @@
+"""`stepscore eval`, `segment` and `check`: traces in, judgements out."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from stepscore import __version__
+from stepscore.commands.common import read_traces_arg, report_errors, write_lines
+from stepscore.evaluate import EvalRecord, evaluate_trace, summarize
+from stepscore.jsonl import write_jsonl
+from stepscore.reasoning.trace import Trace
+from stepscore.samples import sample_traces_path
+from stepscore.table import render_table
+
+__all__ = ["check_command", "eval_command", "segment_command"]
+
+
+def segment_command(args: argparse.Namespace) -> int:
+    traces, errors = read_traces_arg(args, args.file, resegment=True)
+    as_table = (
+        sys.stdout.isatty() if args.table is None and args.output is None else bool(args.table)
+    )
+    if args.output is not None:
+        write_jsonl((t.to_dict() for t in traces), args.output)
+    elif as_table:
+        rows = [
+            {
+                "trace": t.id or f"#{n + 1}",
+                "step": s.index,
+                "kind": s.kind,
+                "round": s.round,
+                "span": f"{s.start}-{s.end}",
+                "text": s.text,
+            }
+            for n, t in enumerate(traces)
+            for s in t.steps
+        ]
+        print(render_table(rows, max_width=70))
+    else:
+        write_lines(sys.stdout, (t.to_dict() for t in traces))
+    return report_errors(errors, len(traces) + len(errors))
+
+
+def eval_command(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    path = args.file or str(sample_traces_path())
+    started = time.perf_counter()
+    traces, errors = read_traces_arg(args, path, resegment=False)
+    if args.limit is not None:
+        traces = traces[: max(args.limit, 0)]
+    from stepscore.verifiers.math import MathVerifier
+
+    verifier = MathVerifier()
+    progress = tqdm(traces, desc="eval", unit="trace", file=sys.stderr, disable=None, leave=False)
+    records: list[EvalRecord] = [
+        evaluate_trace(trace, position=n, verifier=verifier) for n, trace in enumerate(progress)
+    ]
+    summary = summarize(records, input_errors=len(errors))
+    print(render_table([_row(r) for r in records]))
+    print()
+    print(
+        render_table(
+            [{"metric": k, "value": _plain(v)} for k, v in summary.to_dict().items()], max_width=80
+        )
+    )
+    if args.out is not None:
+        _write_eval(
+            args.out, path, traces, records, summary.to_dict(), time.perf_counter() - started
+        )
+        print(f"\nwrote {args.out / 'traces.jsonl'} and {args.out / 'summary.json'}")
+    return report_errors(errors, len(traces) + len(errors))
+
+
+def check_command(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from stepscore.verifiers.steps import check_steps
+
+    traces, errors = read_traces_arg(args, args.file, resegment=False)
+    checked = [(n, t, check_steps(t)) for n, t in enumerate(traces)]
+    if sys.stdout.isatty() if args.table is None else args.table:
+        rows = [
+            {
+                "trace": t.id or f"#{n + 1}",
+                "step": v.index,
+                "status": v.status,
+                "claims": "; ".join(
+                    f"{c.expression} = {c.asserted} ({c.status})" for c in v.claims
+                ),
+                "reason": v.reason,
+            }
+            for n, t, verdicts in checked
+            for v in verdicts
+        ]
+        print(render_table(rows, max_width=60))
+    else:
+        write_lines(
+            sys.stdout,
+            ({"id": t.id, "verdicts": [asdict(v) for v in verdicts]} for _, t, verdicts in checked),
+        )
+    return report_errors(errors, len(traces) + len(errors))
+
+
+def _row(record: EvalRecord) -> dict[str, object]:
+    return {
+        "id": record.id,
+        "kind": record.kind,
+        "strategy": record.strategy,
+        "steps": record.n_steps,
+        "answer": record.answer if record.answer_status == "ok" else f"({record.answer_status})",
+        "reference": record.reference,
+        "correct": record.correct if record.verify_status in (None, "ok") else record.verify_status,
+        "first error (given)": record.expected_error_step,
+        "first refuted": record.refuted_step,
+    }
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items()) or "-"
+    return value
+
+
+def _write_eval(
+    out: Path,
+    source: str,
+    traces: list[Trace],
+    records: list[EvalRecord],
+    summary: dict[str, object],
+    wall_s: float,
+) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    write_jsonl(
+        ({**r.to_dict(), "trace": t.to_dict()} for r, t in zip(records, traces, strict=True)),
+        out / "traces.jsonl",
+    )
+    meta = {"stepscore_version": __version__, "input": source, "wall_s": round(wall_s, 3)}
+    (out / "summary.json").write_text(
+        json.dumps({**summary, **meta}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
