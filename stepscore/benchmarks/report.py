@@ -153,7 +153,10 @@ def _bar_plot(plt: Any, out: Path, result: BenchResult) -> Path:
         f"{result.benchmark}" + (f" / {result.split}" if result.split else "") + f" (n={result.n})"
     )
     ax.legend(fontsize=7, loc="upper left")
-    path = out / "metrics.png"
+    return _save(plt, fig, out / "metrics.png")
+
+
+def _save(plt: Any, fig: Any, path: Path) -> Path:
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
@@ -180,11 +183,7 @@ def _calibration_plot(plt: Any, out: Path, result: BenchResult) -> Path:
     ax.set_ylim(0, 1.05)
     ax.set_title(f"{result.benchmark}: calibration")
     ax.legend(fontsize=8, loc="upper left")
-    path = out / "calibration.png"
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return _save(plt, fig, out / "calibration.png")
 
 
 def _curve_plot(plt: Any, out: Path, result: BenchResult) -> Path:
@@ -197,8 +196,4 @@ def _curve_plot(plt: Any, out: Path, result: BenchResult) -> Path:
     ax.set_ylabel("accuracy")
     ax.set_title(f"{result.benchmark}: selection over N")
     ax.legend(fontsize=8)
-    path = out / "curves.png"
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return _save(plt, fig, out / "curves.png")

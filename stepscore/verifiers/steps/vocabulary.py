@@ -53,36 +53,6 @@ LEFT_OPWORDS = frozenset(
         "per",
     ]
 )
-RIGHT_OPWORDS = frozenset(
-    [
-        "times",
-        "of",
-        "plus",
-        "minus",
-        "divided",
-        "multiplied",
-        "squared",
-        "cubed",
-        "thousand",
-        "thousands",
-        "million",
-        "millions",
-        "billion",
-        "billions",
-        "trillion",
-        "hundred",
-        "hundreds",
-        "dozen",
-        "dozens",
-        "k",
-        "mod",
-        "modulo",
-        "less",
-        "fewer",
-        "over",
-        "per",
-    ]
-)
 SCALE_WORDS = frozenset(
     [
         "thousand",
@@ -101,6 +71,26 @@ SCALE_WORDS = frozenset(
         "bn",
     ]
 )
+RIGHT_OPWORDS = frozenset(
+    [
+        "times",
+        "of",
+        "plus",
+        "minus",
+        "divided",
+        "multiplied",
+        "squared",
+        "cubed",
+        "mod",
+        "modulo",
+        "less",
+        "fewer",
+        "over",
+        "per",
+    ]
+) | (SCALE_WORDS - {"m", "bn"})  # a scale word binds to the number before it
+
+
 RELATION_CMDS = frozenset(
     [
         r"\le",
