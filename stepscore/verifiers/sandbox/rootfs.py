@@ -111,3 +111,44 @@ def _enter(stage: str) -> None:
     os.chdir("/")
     linux.umount2("/.old", linux.MNT_DETACH)
     os.rmdir("/.old")
+
+
+# The fork server (`forkworker`) builds the read-only root once, with empty mount points,
+# and gives each job a fresh tmpfs in the job's own mount namespace.
+RW_DIR = "/.rw"
+WRITABLE_POINTS = (JOB_DIR, "/tmp", "/dev/shm", RW_DIR)
+
+
+def build_base(stage: str, *, binds: list[str]) -> None:
+    """Like `build`, with empty mount points where the writable views go (`mount_writable`)."""
+    os.umask(0o022)
+    linux.mount(None, "/", None, linux.MS_REC | linux.MS_PRIVATE)
+    linux.mount("tmpfs", stage, "tmpfs", _SAFE, "size=1m,nr_inodes=4096,mode=0755")
+    for path in (*SYSTEM_PATHS, *binds):
+        _expose(stage, path)
+    _devices(stage)
+    for path in WRITABLE_POINTS:
+        os.makedirs(stage + path, exist_ok=True)
+    os.mkdir(stage + "/proc")
+    linux.mount("proc", stage + "/proc", "proc", _SAFE | linux.MS_NOEXEC)
+    _enter(stage)
+    linux.mount(None, "/", None, linux.MS_REMOUNT | linux.MS_BIND | _RO)
+
+
+def mount_writable(size: int, uid: int) -> None:
+    """In a new mount namespace under `build_base`'s root: a fresh tmpfs of ``size`` bytes
+    seen at /job (owned by ``uid``, mode 700), /tmp and /dev/shm."""
+    linux.mount(None, "/", None, linux.MS_REC | linux.MS_PRIVATE)
+    linux.mount("tmpfs", RW_DIR, "tmpfs", _SAFE, f"size={size},nr_inodes=16384,mode=0755")
+    for name, target, mode, owner in (
+        ("job", JOB_DIR, 0o700, uid),
+        ("tmp", "/tmp", 0o1777, 0),
+        ("shm", "/dev/shm", 0o1777, 0),
+    ):
+        source = f"{RW_DIR}/{name}"
+        os.mkdir(source)
+        os.chmod(source, mode)
+        if owner > 0:
+            os.chown(source, owner, owner)
+        linux.mount(source, target, None, linux.MS_BIND)
+    linux.umount2(RW_DIR, linux.MNT_DETACH)

@@ -1,10 +1,10 @@
-"""Hostile programs against the local backend: each is contained, and leaves nothing behind.
+"""Hostile programs against the local and fork-server backends: each is contained.
 
-Every attack runs in each mode this machine offers ("namespaces" as root on Linux, and
-"plain" rlimits); an attack that only a missing protection could stop is skipped with
-the reason. After each one: the status is the expected one, the test process keeps its
-file descriptors and children, no process of the job is left (by uid and by parent), and
-the next job runs normally.
+Every attack runs in each mode this machine offers ("namespaces" as root on Linux,
+"plain" rlimits, and the warm "forkserver" as root on Linux); an attack that only a
+missing protection could stop is skipped with the reason. After each one: the status is
+the expected one, the test process keeps its file descriptors and children, no process
+of the job is left (by uid and by parent), and the next job runs normally.
 """
 
 from __future__ import annotations
@@ -14,11 +14,13 @@ import socket
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from stepscore.verifiers.sandbox import ExecResult, IsolationUnavailableError, LocalSandbox
+from stepscore.verifiers.sandbox.forkserver import ForkServerSandbox
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")
 
@@ -27,14 +29,18 @@ LIMITS = {"timeout_s": 2.0, "memory_mb": 256, "file_mb": 16, "processes": 32}
 
 def _sandbox(mode: str) -> LocalSandbox:
     try:
+        if mode == "forkserver":
+            return ForkServerSandbox()  # type: ignore[return-value]
         return LocalSandbox(mode=mode)  # type: ignore[arg-type]
     except IsolationUnavailableError as exc:
         pytest.skip(f"no {mode} sandbox here: {exc}")
 
 
-@pytest.fixture(scope="module", params=["namespaces", "plain"])
-def sandbox(request: pytest.FixtureRequest) -> LocalSandbox:
-    return _sandbox(request.param)
+@pytest.fixture(scope="module", params=["namespaces", "plain", "forkserver"])
+def sandbox(request: pytest.FixtureRequest) -> Iterator[LocalSandbox]:
+    made = _sandbox(request.param)
+    yield made
+    made.close()
 
 
 def _need(sandbox: LocalSandbox, *names: str) -> None:

@@ -1,0 +1,294 @@
+"""The warm fork server's side: one root process that forks a namespaced child per job.
+
+`stepscore.verifiers.sandbox.forkserver` starts ``python -I -S -X utf8 -c BOOT SOCK_FD
+PARENT_PID``; BOOT imports this module by path (like `jobinit`: standard library only).
+The server, still root::
+
+    server (own mount + network namespace, read-only root, non-dumpable, warm imports)
+    └── init (per job, cloned as PID 1 of a new PID namespace; own mount + IPC namespace;
+        │    a fresh tmpfs at /job, /tmp, /dev/shm; a fresh /proc; reaps everything)
+        └── job (setsid, own uid, no_new_privs, rlimits) -> exec(compile(program))
+
+The job is a fork of the pristine server, so nothing one job does reaches the next: no
+process outlives its PID namespace, no file outlives its tmpfs, no SysV IPC outlives its
+IPC namespace, and the server itself (root, non-dumpable, in no job's PID namespace, its
+socket closed in every job) cannot be signalled, traced or written by a job.
+
+Requests arrive on a SOCK_SEQPACKET socket: one message of ``b"j"`` with five descriptors
+(config memfd, stdin memfd, stdout, stderr and status pipes); the answer is ``b"p"`` with
+a pidfd of init (``b"f"`` alone: the fork failed). SIGKILL to init kills the whole PID
+namespace; the pidfd turns readable only when every process of the job is gone. Reports
+go to the status pipe as `jobinit`'s do (``J`` and ``E`` lines). The server exits when
+the caller's end of the socket closes or its parent dies.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import gc
+import marshal
+import os
+import resource
+import select
+import socket
+import sys
+
+try:
+    import _signal as signal
+except ImportError:  # pragma: no cover
+    import signal  # type: ignore[no-redef]
+
+try:
+    from . import jobinit, linux, rootfs
+except ImportError:  # imported by path inside the sandbox
+    import jobinit  # type: ignore[no-redef]
+    import linux  # type: ignore[no-redef]
+    import rootfs  # type: ignore[no-redef]
+
+# What programs commonly import (HumanEval, MBPP, competitive programming): done once here.
+WARM_IMPORTS = (  # noqa: SIM905 - one line per group reads better
+    "abc array ast atexit bisect calendar collections collections.abc contextlib copy "
+    "dataclasses datetime decimal enum fractions functools hashlib heapq io itertools json "
+    "math operator random re statistics string struct textwrap threading time traceback "
+    "types typing unicodedata"
+).split()
+
+PROGRAM = "/job/main.py"
+
+
+def main(argv: list[str]) -> None:
+    sock = socket.socket(fileno=int(argv[0]))
+    parent = int(argv[1])
+    try:
+        linux.prctl(linux.PR_SET_DUMPABLE, 0)
+        config = marshal.loads(sock.recv(1 << 20))
+        linux.unshare(linux.CLONE_NEWNS | linux.CLONE_NEWNET)
+        rootfs.build_base(config["stage"], binds=config["binds"])
+        for path in config["drop_paths"]:
+            while path in sys.path:
+                sys.path.remove(path)
+        _warm(config["imports"])
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        os.close(null)
+    except BaseException as exc:
+        sock.send(b"E " + jobinit._describe(exc).encode("utf-8", "replace"))
+        os._exit(1)
+    gc.collect()
+    gc.freeze()  # keep the warm heap shared with every fork (no copy-on-write by refcounts)
+    sock.send(b"ready")
+    _serve(sock, parent)
+
+
+def _warm(names: list[str]) -> None:
+    for name in names:
+        try:
+            __import__(name)
+        except Exception:
+            continue
+
+
+def _serve(sock: socket.socket, parent: int) -> None:
+    while True:
+        ready = select.select([sock], [], [], 1.0)[0]
+        _reap()
+        if os.getppid() != parent:
+            os._exit(0)
+        if not ready:
+            continue
+        try:
+            message, fds, _, _ = socket.recv_fds(sock, 16, 8)
+        except OSError:
+            os._exit(0)
+        if not message:
+            os._exit(0)  # the caller closed its end
+        if message != b"j" or len(fds) != 5:
+            for fd in fds:
+                os.close(fd)
+            continue
+        try:
+            pid = _fork_into_new_pid_namespace()
+        except OSError:
+            pid = -1
+        if pid == 0:
+            sock.close()
+            config_fd, stdin_fd, out_w, err_w, status_fd = fds
+            _init(config_fd, status_fd, stdin_fd, out_w, err_w)
+        for fd in fds:
+            os.close(fd)
+        if pid < 0:
+            socket.send_fds(sock, [b"f"], [])
+            continue
+        pidfd = os.pidfd_open(pid)
+        try:
+            socket.send_fds(sock, [b"p"], [pidfd])
+        finally:
+            os.close(pidfd)
+
+
+def _reap() -> None:
+    try:
+        while os.waitpid(-1, os.WNOHANG)[0] > 0:
+            pass
+    except ChildProcessError:
+        pass
+
+
+_CLONE = {"x86_64": 56, "aarch64": 220, "riscv64": 220}  # syscall numbers
+_SIGCHLD = 17
+
+
+def _fork_into_new_pid_namespace() -> int:
+    """`os.fork`, but the child is PID 1 of a new PID namespace: clone(CLONE_NEWPID) with
+    the interpreter's own before/after-fork steps around it (this process has one thread)."""
+    number = _CLONE.get(os.uname().machine)
+    if number is None:
+        raise OSError(38, "clone: unknown syscall number on this machine")
+    api, libc = ctypes.pythonapi, linux._lib()
+    libc.syscall.restype = ctypes.c_long
+    libc.syscall.argtypes = (ctypes.c_long,) * 6
+    api.PyOS_BeforeFork()
+    pid = libc.syscall(number, linux.CLONE_NEWPID | _SIGCHLD, 0, 0, 0, 0)
+    if pid == 0:
+        api.PyOS_AfterFork_Child()
+        return 0
+    errno = ctypes.get_errno()
+    api.PyOS_AfterFork_Parent()
+    if pid < 0:
+        raise OSError(errno, f"clone: {os.strerror(errno)}")
+    return pid
+
+
+def _init(config_fd: int, status_fd: int, stdin_fd: int, out_w: int, err_w: int) -> None:
+    """PID 1 of the job's namespaces: its own mounts and IPC, start the job, reap, report."""
+    try:
+        linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)  # the server died: all die
+        with os.fdopen(config_fd, "rb") as handle:
+            config = marshal.loads(handle.read())
+        linux.unshare(linux.CLONE_NEWNS | linux.CLONE_NEWIPC)
+        rootfs.mount_writable(config["writable_bytes"], config["uid"])
+        flags = linux.MS_NOSUID | linux.MS_NODEV | linux.MS_NOEXEC
+        linux.mount("proc", "/proc", "proc", flags)  # this PID namespace's
+        pid = os.fork()
+        if pid == 0:
+            try:
+                _become_job(config, status_fd, stdin_fd, out_w, err_w)
+            except BaseException as exc:
+                jobinit._report(status_fd, f"E job: {jobinit._describe(exc)}")
+            os._exit(127)
+        for fd in (stdin_fd, out_w, err_w):
+            os.close(fd)
+        while True:
+            wpid, status, usage = jobinit._wait4(-1)
+            if wpid == pid:
+                break
+        cpu = usage.ru_utime + usage.ru_stime
+        jobinit._report(status_fd, f"J {jobinit._ending(status)} {cpu:.6f}")
+    except BaseException as exc:
+        jobinit._report(status_fd, f"E init: {jobinit._describe(exc)}")
+        os._exit(127)
+    os._exit(0)
+
+
+def _become_job(config: dict, status_fd: int, stdin_fd: int, out_w: int, err_w: int) -> None:
+    os.setsid()
+    for fd, target in ((stdin_fd, 0), (out_w, 1), (err_w, 2)):
+        os.dup2(fd, target)
+    os.chdir(rootfs.JOB_DIR)
+    uid = config["uid"]
+    os.setgroups([])
+    os.setgid(uid)
+    os.setuid(uid)
+    linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)
+    for name, data in config["files"].items():
+        os.makedirs(os.path.dirname(name) or ".", exist_ok=True)
+        with open(name, "wb") as handle:
+            handle.write(data)
+    linux.prctl(linux.PR_SET_NO_NEW_PRIVS, 1)
+    for name, value in config["rlimits"].items():
+        soft, hard = value if isinstance(value, tuple) else (value, value)
+        resource.setrlimit(getattr(resource, name), (soft, hard))
+    for sig in (signal.SIGTERM, signal.SIGCHLD, signal.SIGXCPU):
+        signal.signal(sig, signal.SIG_DFL)
+    for sig in (signal.SIGPIPE, signal.SIGXFSZ):  # as a fresh interpreter has them
+        signal.signal(sig, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    os.closerange(3, 1 << 20)  # the status pipe and anything else of the server's
+    _run(config["files"][os.path.basename(PROGRAM)], config["env"])
+
+
+def _run(source: bytes, env: dict) -> None:
+    """Run ``source`` as ``__main__`` the way ``python /job/main.py`` would, then exit."""
+    import builtins
+    import io
+    import types
+
+    os.environ.clear()
+    os.environ.update(env)
+    sys.stdin = sys.__stdin__ = io.open(  # noqa: UP020, SIM115 - stdio, open until exit
+        0, "r", encoding="utf-8", errors="surrogateescape", newline="\n", closefd=False
+    )
+    sys.stdout = sys.__stdout__ = io.open(  # noqa: UP020, SIM115 - stdio, open until exit
+        1, "w", encoding="utf-8", errors="surrogateescape", newline="\n", closefd=False
+    )
+    sys.stderr = sys.__stderr__ = io.open(  # noqa: UP020, SIM115 - stdio, open until exit
+        2, "w", encoding="utf-8", errors="backslashreplace", newline="\n", closefd=False
+    )
+    sys.stderr.reconfigure(line_buffering=True)
+    sys.argv = [PROGRAM]
+    sys.path.insert(0, rootfs.JOB_DIR)
+    module = types.ModuleType("__main__")
+    module.__file__ = PROGRAM
+    module.__builtins__ = builtins
+    sys.modules["__main__"] = module
+    code = 0
+    try:
+        exec(compile(source, PROGRAM, "exec"), module.__dict__)
+    except SystemExit as exc:
+        code = _exit_code(exc)
+    except BaseException:
+        kind, value, tb = sys.exc_info()
+        code = 1
+        tb = tb.tb_next if tb is not None else None  # not this frame: the program's own
+        try:
+            if value is not None:
+                value.__traceback__ = tb
+            sys.excepthook(kind, value, tb)
+        except BaseException:
+            pass
+    os._exit(_finish(code))
+
+
+def _exit_code(exc: SystemExit) -> int:
+    if exc.code is None:
+        return 0
+    if isinstance(exc.code, int):
+        return exc.code & 0xFF
+    try:  # noqa: SIM105 - as in jobinit
+        print(exc.code, file=sys.stderr)
+    except BaseException:
+        pass
+    return 1
+
+
+def _finish(code: int) -> int:
+    """What Py_FinalizeEx does that a program can see: join threads, atexit, flush."""
+    threading = sys.modules.get("threading")
+    try:
+        if threading is not None:
+            threading._shutdown()
+    except BaseException:
+        pass
+    try:
+        import atexit
+
+        atexit._run_exitfuncs()
+    except BaseException:
+        pass
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:
+            code = 120
+    return code

@@ -1,0 +1,150 @@
+"""The warm fork-server backend: the Sandbox contract, no state between jobs, and a server
+that is replaced when it dies. (Hostile programs: `test_attacks`, parametrized over it.)"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from stepscore.verifiers.sandbox import IsolationUnavailableError, Job, Sandbox
+from stepscore.verifiers.sandbox.forkserver import ForkServerSandbox
+
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux") or os.geteuid() != 0, reason="needs root on Linux"
+)
+
+LIMITS = {"timeout_s": 5.0, "memory_mb": 256}
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[ForkServerSandbox]:
+    try:
+        made = ForkServerSandbox()
+    except IsolationUnavailableError as exc:
+        pytest.skip(f"no fork server here: {exc}")
+    yield made
+    made.close()
+
+
+def test_is_a_sandbox(sandbox: ForkServerSandbox) -> None:
+    assert isinstance(sandbox, Sandbox)
+    assert set(sandbox.isolation.enabled()) >= {"network", "pid", "mount", "uid_drop"}
+
+
+def test_hello_and_exit_codes(sandbox: ForkServerSandbox) -> None:
+    assert sandbox.run("print(6 * 7)", **LIMITS).stdout == "42\n"
+    result = sandbox.run("import sys; sys.exit(3)", **LIMITS)
+    assert (result.status, result.returncode) == ("error", 3)
+    result = sandbox.run("raise SystemExit('bye')", **LIMITS)
+    assert (result.status, result.returncode, result.stderr) == ("error", 1, "bye\n")
+
+
+def test_traceback_names_only_the_program(sandbox: ForkServerSandbox) -> None:
+    result = sandbox.run("x = 1\n1 / 0\n", **LIMITS)
+    assert result.status == "error"
+    assert result.stderr.startswith("Traceback (most recent call last):\n")
+    assert 'File "/job/main.py", line 2, in <module>' in result.stderr
+    assert "forkworker" not in result.stderr
+    assert result.stderr.rstrip().endswith("ZeroDivisionError: division by zero")
+
+
+def test_syntax_error(sandbox: ForkServerSandbox) -> None:
+    result = sandbox.run("def f(:\n", **LIMITS)
+    assert result.status == "error" and "SyntaxError" in result.stderr
+
+
+def test_stdin_files_and_imports(sandbox: ForkServerSandbox) -> None:
+    program = "import helper, sys\nprint(helper.VALUE, sys.stdin.read().upper(), __name__)"
+    result = sandbox.run(program, stdin="abc", files={"helper.py": "VALUE = 7"}, **LIMITS)
+    assert result.stdout == "7 ABC __main__\n", result
+
+
+def test_atexit_and_threads_finish(sandbox: ForkServerSandbox) -> None:
+    program = """
+import atexit, threading, time
+atexit.register(lambda: print("atexit"))
+threading.Thread(target=lambda: (time.sleep(0.2), print("thread"))).start()
+print("main")
+"""
+    assert sandbox.run(program, **LIMITS).stdout == "main\nthread\natexit\n"
+
+
+def test_random_differs_between_jobs(sandbox: ForkServerSandbox) -> None:
+    program = "import random, os\nprint(random.random(), os.urandom(8).hex())"
+    outputs = {sandbox.run(program, **LIMITS).stdout for _ in range(5)}
+    assert len(outputs) == 5
+
+
+def test_no_state_leaks_between_jobs(sandbox: ForkServerSandbox) -> None:
+    poison = """
+import math, sys, os, builtins
+math.pi = 3
+builtins.print = None
+sys.modules["json"] = None
+os.environ["LEAK"] = "1"
+open("/tmp/leak", "w").write("x")
+open("/dev/shm/leak", "w").write("x")
+open("leak", "w").write("x")
+try:
+    import sysv_ipc  # noqa: not installed; SysV IPC dies with the job's IPC namespace
+except ImportError:
+    pass
+"""
+    assert sandbox.run(poison, **LIMITS).status == "ok"
+    check = """
+import math, os, json
+print(math.pi > 3.1, "LEAK" in os.environ, os.path.exists("/tmp/leak"),
+      os.path.exists("/dev/shm/leak"), os.path.exists("leak"))
+"""
+    assert sandbox.run(check, **LIMITS).stdout == "True False False False False\n"
+
+
+def test_server_memory_is_out_of_reach(sandbox: ForkServerSandbox) -> None:
+    program = f"""
+import os
+for target in ("1", "{sandbox.server_pid}"):
+    try:
+        open(f"/proc/{{target}}/mem", "r+b")
+        print("opened", target)
+    except OSError as exc:
+        print(type(exc).__name__)
+"""
+    result = sandbox.run(program, **LIMITS)
+    assert result.status == "ok" and "opened" not in result.stdout, result
+
+
+def test_dead_server_is_replaced(sandbox: ForkServerSandbox) -> None:
+    before = sandbox.server_pid
+    assert before is not None
+    os.kill(before, signal.SIGKILL)
+    time.sleep(0.1)
+    result = sandbox.run("print('back')", **LIMITS)
+    assert result.stdout == "back\n", result
+    assert sandbox.server_pid not in (None, before)
+
+
+def test_recycle_after() -> None:
+    with ForkServerSandbox(recycle_after=2) as sandbox:
+        pids = set()
+        for _ in range(5):
+            assert sandbox.run("pass", **LIMITS).ok
+            pids.add(sandbox.server_pid)
+        assert len(pids) == 3
+
+
+def test_run_many_in_order(sandbox: ForkServerSandbox) -> None:
+    jobs = [f"print({i})" for i in range(20)] + [Job("print(input())", stdin="x")]
+    results = sandbox.run_many(jobs, workers=4, **LIMITS)
+    assert [r.stdout for r in results] == [f"{i}\n" for i in range(20)] + ["x\n"]
+
+
+def test_closed_sandbox_reports_an_error() -> None:
+    sandbox = ForkServerSandbox()
+    sandbox.close()
+    result = sandbox.run("pass", **LIMITS)
+    assert result.status == "sandbox_error"
