@@ -27,12 +27,14 @@ from typing import Literal, Protocol, runtime_checkable
 from stepscore.errors import IsolationUnavailableError
 
 __all__ = [
+    "PROGRAM",
     "ExecResult",
     "Isolation",
     "IsolationUnavailableError",
     "Job",
     "Limits",
     "Sandbox",
+    "SandboxFront",
     "Status",
     "check_files",
     "run_jobs",
@@ -207,3 +209,68 @@ def check_files(files: Mapping[str, str] | None, reserved: Sequence[str] = ()) -
         if not isinstance(checked[name], str):
             raise TypeError(f"file {name!r} must be given as str")
     return checked
+
+
+PROGRAM = "main.py"  # the name a job's program is saved under (so no file may take it)
+
+
+class SandboxFront:
+    r"""The argument checking every backend shares: `run` and `run_many` validate, build
+    `Limits`, and hand one job to the backend's ``_execute(program, stdin, files,
+    limits)``; a backend is also a context manager that `close`\ s itself."""
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release what the backend holds (nothing by default)."""
+
+    def run(
+        self,
+        program: str,
+        *,
+        stdin: str | None = None,
+        files: Mapping[str, str] | None = None,
+        timeout_s: float,
+        memory_mb: int,
+        output_bytes: int = 1 << 20,
+        file_mb: int = 64,
+        processes: int = 64,
+        open_files: int = 256,
+    ) -> ExecResult:
+        """Run ``program`` (Python source) once; ``files`` are written into its directory."""
+        limits = Limits(
+            timeout_s=timeout_s,
+            memory_mb=memory_mb,
+            output_bytes=output_bytes,
+            file_mb=file_mb,
+            processes=processes,
+            open_files=open_files,
+        )
+        checked = check_files(files, reserved=(PROGRAM,))
+        if not isinstance(program, str) or not (stdin is None or isinstance(stdin, str)):
+            raise TypeError("program and stdin must be str")
+        return self._execute(program, stdin or "", checked, limits)
+
+    def run_many(
+        self,
+        programs: Iterable[str | Job],
+        *,
+        timeout_s: float,
+        memory_mb: int,
+        workers: int = 2,
+        output_bytes: int = 1 << 20,
+        file_mb: int = 64,
+        processes: int = 64,
+        open_files: int = 256,
+    ) -> list[ExecResult]:
+        """`run` for each program (a str or a `Job`), ``workers`` at once, in input order."""
+        limits = dict(timeout_s=timeout_s, memory_mb=memory_mb, output_bytes=output_bytes)
+        limits.update(file_mb=file_mb, processes=processes, open_files=open_files)
+        return run_jobs(self, programs, workers, **limits)  # type: ignore[arg-type]
+
+    def _execute(self, program: str, stdin: str, files: dict, limits: Limits) -> ExecResult:
+        raise NotImplementedError

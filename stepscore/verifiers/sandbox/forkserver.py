@@ -37,17 +37,16 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from stepscore.verifiers.sandbox import forkworker
 from stepscore.verifiers.sandbox.base import (
+    PROGRAM,
     ExecResult,
     Isolation,
     IsolationUnavailableError,
-    Job,
     Limits,
-    check_files,
-    run_jobs,
+    SandboxFront,
 )
 from stepscore.verifiers.sandbox.local import (
     _UID_SPAN,
@@ -61,7 +60,6 @@ from stepscore.verifiers.sandbox.supervise import _result, _sealed
 
 __all__ = ["ForkServerSandbox"]
 
-PROGRAM = "main.py"
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _BOOT = f"import sys;sys.path.insert(0,{_HERE!r});import forkworker;forkworker.main(sys.argv[1:])"
 _GRACE_S = 5.0
@@ -76,7 +74,7 @@ class _ServerDown(Exception):
     pass
 
 
-class ForkServerSandbox:
+class ForkServerSandbox(SandboxFront):
     """Runs each program as a fork of a warm, namespaced server process.
 
     ``require``: protections the caller cannot do without (all but ``seccomp`` are given).
@@ -139,61 +137,11 @@ class ForkServerSandbox:
         """The current server's pid (None when none runs)."""
         return self._proc.pid if self._proc is not None else None
 
-    def __enter__(self) -> ForkServerSandbox:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
     def close(self) -> None:
         """Stop the server; jobs still running die with it."""
         with self._lock:
             self._closed = True
             self._stop_server()
-
-    def run(
-        self,
-        program: str,
-        *,
-        stdin: str | None = None,
-        files: Mapping[str, str] | None = None,
-        timeout_s: float,
-        memory_mb: int,
-        output_bytes: int = 1 << 20,
-        file_mb: int = 64,
-        processes: int = 64,
-        open_files: int = 256,
-    ) -> ExecResult:
-        """Run ``program`` (Python source) once; ``files`` are written into its directory."""
-        limits = Limits(
-            timeout_s=timeout_s,
-            memory_mb=memory_mb,
-            output_bytes=output_bytes,
-            file_mb=file_mb,
-            processes=processes,
-            open_files=open_files,
-        )
-        checked = check_files(files, reserved=(PROGRAM,))
-        if not isinstance(program, str) or not (stdin is None or isinstance(stdin, str)):
-            raise TypeError("program and stdin must be str")
-        return self._execute(program, stdin or "", checked, limits)
-
-    def run_many(
-        self,
-        programs: Iterable[str | Job],
-        *,
-        timeout_s: float,
-        memory_mb: int,
-        workers: int = 2,
-        output_bytes: int = 1 << 20,
-        file_mb: int = 64,
-        processes: int = 64,
-        open_files: int = 256,
-    ) -> list[ExecResult]:
-        """`run` for each program (a str or a `Job`), ``workers`` at once, in input order."""
-        limits = dict(timeout_s=timeout_s, memory_mb=memory_mb, output_bytes=output_bytes)
-        limits.update(file_mb=file_mb, processes=processes, open_files=open_files)
-        return run_jobs(self, programs, workers, **limits)
 
     # -- the server ---------------------------------------------------------------------
 

@@ -28,7 +28,6 @@ import ctypes
 import gc
 import marshal
 import os
-import resource
 import select
 import socket
 import sys
@@ -196,19 +195,7 @@ def _become_job(config: dict, status_fd: int, stdin_fd: int, out_w: int, err_w: 
     for fd, target in ((stdin_fd, 0), (out_w, 1), (err_w, 2)):
         os.dup2(fd, target)
     os.chdir(rootfs.JOB_DIR)
-    uid = config["uid"]
-    os.setgroups([])
-    os.setgid(uid)
-    os.setuid(uid)
-    linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)
-    for name, data in config["files"].items():
-        os.makedirs(os.path.dirname(name) or ".", exist_ok=True)
-        with open(name, "wb") as handle:
-            handle.write(data)
-    linux.prctl(linux.PR_SET_NO_NEW_PRIVS, 1)
-    for name, value in config["rlimits"].items():
-        soft, hard = value if isinstance(value, tuple) else (value, value)
-        resource.setrlimit(getattr(resource, name), (soft, hard))
+    jobinit.drop_privileges(config)
     for sig in (signal.SIGTERM, signal.SIGCHLD, signal.SIGXCPU):
         signal.signal(sig, signal.SIG_DFL)
     for sig in (signal.SIGPIPE, signal.SIGXFSZ):  # as a fresh interpreter has them

@@ -149,10 +149,9 @@ def _start_job(config: dict, status_fd: int) -> int:
     return pid
 
 
-def _become_job(config: dict) -> None:
-    """In the job's process: own session, own uid, its files, its limits, then exec."""
-    os.setsid()
-    os.chdir(config["workdir"])
+def drop_privileges(config: dict) -> None:
+    """The job's own uid (before the limits: RLIMIT_NPROC does not bind root), its
+    files in the working directory, no new privileges, its rlimits."""
     uid = config["uid"]
     if uid > 0:
         os.setgroups([])
@@ -167,6 +166,13 @@ def _become_job(config: dict) -> None:
     for name, value in config["rlimits"].items():
         soft, hard = value if isinstance(value, tuple) else (value, value)
         resource.setrlimit(getattr(resource, name), (soft, hard))
+
+
+def _become_job(config: dict) -> None:
+    """In the job's process: own session, own uid, its files, its limits, then exec."""
+    os.setsid()
+    os.chdir(config["workdir"])
+    drop_privileges(config)
     for sig in (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGTERM):
         signal.signal(sig, signal.SIG_DFL)
     os.execve(config["python"], config["argv"], config["env"])

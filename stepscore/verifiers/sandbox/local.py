@@ -40,19 +40,18 @@ import shutil
 import sys
 import tempfile
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from functools import cache
 from typing import Literal
 
 from stepscore.verifiers.sandbox import rootfs
 from stepscore.verifiers.sandbox.base import (
+    PROGRAM,
     ExecResult,
     Isolation,
     IsolationUnavailableError,
-    Job,
     Limits,
-    check_files,
-    run_jobs,
+    SandboxFront,
 )
 from stepscore.verifiers.sandbox.supervise import supervise
 
@@ -60,7 +59,6 @@ __all__ = ["LocalSandbox"]
 
 log = logging.getLogger(__name__)
 
-PROGRAM = "main.py"
 # -I without its -P: the job's own directory stays importable (for ``files``).
 _JOB_FLAGS = ("-E", "-s", "-S", "-X", "utf8")
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -70,7 +68,7 @@ _uid_lock = threading.Lock()
 _uids_in_use: set[int] = set()
 
 
-class LocalSandbox:
+class LocalSandbox(SandboxFront):
     """Runs each program in a fresh local process with the strongest isolation available.
 
     ``mode``: ``"auto"`` (namespaces if they work here, else plain rlimits),
@@ -124,62 +122,8 @@ class LocalSandbox:
         """The uids jobs run as (one each, at random) when `isolation` has ``uid_drop``."""
         return range(self._uid_base, self._uid_base + _UID_SPAN)
 
-    def __enter__(self) -> LocalSandbox:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
     def close(self) -> None:
         """Nothing to release: every job cleans up after itself."""
-
-    def run(
-        self,
-        program: str,
-        *,
-        stdin: str | None = None,
-        files: Mapping[str, str] | None = None,
-        timeout_s: float,
-        memory_mb: int,
-        output_bytes: int = 1 << 20,
-        file_mb: int = 64,
-        processes: int = 64,
-        open_files: int = 256,
-    ) -> ExecResult:
-        """Run ``program`` (Python source) once; ``files`` are written into its directory.
-
-        >>> LocalSandbox().run("import sys; sys.exit(3)", timeout_s=5, memory_mb=256).status
-        'error'
-        """
-        limits = Limits(
-            timeout_s=timeout_s,
-            memory_mb=memory_mb,
-            output_bytes=output_bytes,
-            file_mb=file_mb,
-            processes=processes,
-            open_files=open_files,
-        )
-        checked = check_files(files, reserved=(PROGRAM,))
-        if not isinstance(program, str) or not (stdin is None or isinstance(stdin, str)):
-            raise TypeError("program and stdin must be str")
-        return self._execute(program, stdin or "", checked, limits)
-
-    def run_many(
-        self,
-        programs: Iterable[str | Job],
-        *,
-        timeout_s: float,
-        memory_mb: int,
-        workers: int = 2,
-        output_bytes: int = 1 << 20,
-        file_mb: int = 64,
-        processes: int = 64,
-        open_files: int = 256,
-    ) -> list[ExecResult]:
-        """`run` for each program (a str or a `Job`), ``workers`` at once, in input order."""
-        limits = dict(timeout_s=timeout_s, memory_mb=memory_mb, output_bytes=output_bytes)
-        limits.update(file_mb=file_mb, processes=processes, open_files=open_files)
-        return run_jobs(self, programs, workers, **limits)
 
     def _choose(self, mode: str) -> tuple[bool, bool, str]:
         """(namespaces, uid_drop, why not more), trying namespaces first where asked."""
