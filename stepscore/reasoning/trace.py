@@ -193,6 +193,43 @@ class Trace:
             _set(trace, name, value)
         return trace
 
+    @classmethod
+    def from_steps(
+        cls,
+        steps: Iterable[str],
+        *,
+        labels: Iterable[float | None] | None = None,
+        separator: str = "\n\n",
+        prompt: str = "",
+        kind: TraceKind = "cot",
+        reference: str | None = None,
+        id: str | None = None,
+        meta: Mapping[str, Any] | None = None,
+    ) -> Trace:
+        """A trace from step texts joined by ``separator`` (one step spans each text).
+
+        >>> t = Trace.from_steps(["1 + 1 = 2", "2 * 3 = 6"], labels=[1.0, 0.0], prompt="q")
+        >>> t.text, t.first_error()
+        ('1 + 1 = 2\n\n2 * 3 = 6', 1)
+        """
+        texts = list(steps)
+        values = [None] * len(texts) if labels is None else list(labels)
+        if len(values) != len(texts):
+            raise TraceError(f"{len(values)} labels for {len(texts)} steps")
+        built, cursor = [], 0
+        for index, (text, label) in enumerate(zip(texts, values, strict=True)):
+            if not isinstance(text, str):
+                raise TraceError(f"step {index} is {type(text).__name__}, not a string")
+            start = cursor + (len(separator) if index else 0)
+            value = None if label is None else float(label)
+            end = start + len(text)
+            built.append(Step(text=text, start=start, end=end, index=index, label=value))
+            cursor = start + len(text)
+        return cls(
+            text=separator.join(texts), steps=tuple(built), kind=kind, prompt=prompt,
+            reference=reference, id=id, meta=dict(meta) if meta else {},
+        )  # fmt: skip
+
     # -- views -------------------------------------------------------------------------
 
     @property

@@ -163,13 +163,10 @@ def given_steps(
     """
     if len(texts) != len(labels):
         raise FormatError(f"{len(labels)} labels for {len(texts)} steps")
-    steps, cursor = [], 0
-    for index, (text, label) in enumerate(zip(texts, labels, strict=True)):
+    for index, text in enumerate(texts):
         expect(text, str, f"step {index}")
-        start = cursor + (len(separator) if index else 0)
-        steps.append(Step(text=text, start=start, end=start + len(text), index=index, label=label))
-        cursor = start + len(text)
-    return separator.join(texts), tuple(steps)
+    trace = Trace.from_steps(texts, labels=labels, separator=separator)
+    return trace.text, trace.steps
 
 
 def meta_part(trace: Trace, key: str) -> dict[str, Any]:
