@@ -24,9 +24,10 @@ from importlib import import_module
 from typing import Protocol, runtime_checkable
 
 from stepscore.errors import UnknownNameError
+from stepscore.prm.scores import StepScorer
 from stepscore.reasoning.trace import Trace
 
-__all__ = ["JUDGES", "ScalarStepScorer", "StepJudge", "get_judge"]
+__all__ = ["JUDGES", "StepJudge", "get_judge"]
 
 
 @runtime_checkable
@@ -40,16 +41,6 @@ class StepJudge(Protocol):
     def judge(self, traces: Sequence[Trace]) -> list[int]: ...
 
     def step_verdicts(self, traces: Sequence[Trace]) -> list[list[bool]]: ...
-
-
-@runtime_checkable
-class ScalarStepScorer(Protocol):
-    """Scores every step in [0, 1] (a PRM): the benchmark turns scores into verdicts
-    with a threshold, fixed or chosen on a separate split."""
-
-    name: str
-
-    def step_scores(self, traces: Sequence[Trace]) -> list[list[float]]: ...
 
 
 class NoErrorBaseline:
@@ -84,7 +75,7 @@ JUDGES: dict[str, str] = {
 }
 
 
-def get_judge(name: str) -> StepJudge | ScalarStepScorer:
+def get_judge(name: str) -> StepJudge | StepScorer:
     """A judge by catalog name (did-you-mean on a typo)."""
     if name not in JUDGES:
         raise UnknownNameError("step judge", name, sorted(JUDGES))

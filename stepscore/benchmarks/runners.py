@@ -27,7 +27,7 @@ from typing import Any
 
 from stepscore import __version__
 from stepscore.benchmarks.benchmark import Benchmark
-from stepscore.benchmarks.judges import ScalarStepScorer, StepJudge, get_judge
+from stepscore.benchmarks.judges import StepJudge, get_judge
 from stepscore.benchmarks.labelled import LabelledPair
 from stepscore.benchmarks.metrics import (
     best_of_n,
@@ -43,6 +43,7 @@ from stepscore.benchmarks.metrics import (
 from stepscore.benchmarks.report import BenchResult
 from stepscore.benchmarks.samples import BestOfNGroup, CodeProblem, PRMBenchSample
 from stepscore.jsonl import iter_json_lines
+from stepscore.prm.scores import StepScorer
 from stepscore.reasoning.trace import Trace
 
 __all__ = ["ANCHORS", "Runner", "run_benchmark"]
@@ -100,7 +101,7 @@ class Runner:
 def run_benchmark(
     benchmark: Benchmark,
     *,
-    judge: str | StepJudge | ScalarStepScorer | None = None,
+    judge: str | StepJudge | StepScorer | None = None,
     threshold: float | None = None,
     threshold_split: str | None = None,
     completions: Mapping[str, Sequence[str]] | None = None,
@@ -223,22 +224,28 @@ def _run_key(benchmark: Benchmark, config: dict[str, Any]) -> dict[str, Any]:
 
 
 class _Thresholded:
-    """A scalar step scorer read at a threshold: a step scored below it is wrong."""
+    """A step scorer read at a threshold: a step scored below it is wrong; a step the
+    scorer could not score (None: cut by a length limit, a failed trace) is not flagged."""
 
-    def __init__(self, scorer: ScalarStepScorer, threshold: float) -> None:
+    def __init__(self, scorer: StepScorer, threshold: float) -> None:
         self.scorer, self.threshold = scorer, threshold
         self.name = f"{scorer.name}@{threshold:.4g}"
 
     def judge(self, traces: Sequence[Trace]) -> list[int]:
-        return [earliest_error(s, self.threshold) for s in self.scorer.step_scores(traces)]
+        return [earliest_error(s, self.threshold) for s in step_scores(self.scorer, traces)]
 
     def step_verdicts(self, traces: Sequence[Trace]) -> list[list[bool]]:
-        return [[x >= self.threshold for x in s] for s in self.scorer.step_scores(traces)]
+        return [[x >= self.threshold for x in s] for s in step_scores(self.scorer, traces)]
+
+
+def step_scores(scorer: StepScorer, traces: Sequence[Trace]) -> list[list[float]]:
+    """Each trace's step scores, an unscored step as 1.0 (never below a threshold)."""
+    return [[1.0 if x is None else x for x in r.scores] for r in scorer.score(traces)]
 
 
 def _thresholded(
     benchmark: Benchmark,
-    judge: StepJudge | ScalarStepScorer,
+    judge: StepJudge | StepScorer,
     threshold: float | None,
     threshold_split: str | None,
 ) -> StepJudge | _Thresholded:
@@ -257,7 +264,7 @@ def _thresholded(
 
     selection = load_benchmark(benchmark.name, threshold_split)
     traces = list(selection.samples)
-    scores = judge.step_scores(traces)
+    scores = step_scores(judge, traces)
     choice = select_threshold(list(zip(scores, (_label(t) for t in traces), strict=True)))
     return _Thresholded(judge, choice.threshold)
 
@@ -272,7 +279,7 @@ def _sample_id(sample: Any) -> str:
 def _judge_traces(traces: Sequence[Trace], context: RunContext) -> list[Record]:
     judge = context.judge
     if isinstance(judge, _Thresholded):
-        scores = judge.scorer.step_scores(traces)
+        scores = step_scores(judge.scorer, traces)
         predictions = [earliest_error(s, judge.threshold) for s in scores]
         extra = [{"scores": s, "threshold": judge.threshold} for s in scores]
     else:
@@ -503,8 +510,8 @@ def _program(problem: CodeProblem, completion: str) -> str:
 
 
 def _resolve(
-    judge: str | StepJudge | ScalarStepScorer | None,
-) -> StepJudge | ScalarStepScorer:
+    judge: str | StepJudge | StepScorer | None,
+) -> StepJudge | StepScorer:
     if judge is None:
         raise ValueError("a step-labelled benchmark needs a judge (--scorer), e.g. 'none'")
     return get_judge(judge) if isinstance(judge, str) else judge

@@ -12,6 +12,7 @@ from stepscore.benchmarks.catalog import load_benchmark
 from stepscore.benchmarks.report import BenchResult, rebuild, write_report
 from stepscore.benchmarks.runners import run_benchmark
 from stepscore.cli import main
+from stepscore.prm.scores import StepScores
 
 
 def _bon_rows(shared_data: Path) -> list[dict]:
@@ -152,16 +153,15 @@ class _ConfidentScores:
 
     name = "confident"
 
-    def step_scores(self, traces):  # type: ignore[no-untyped-def]
+    def score(self, traces, *, batch_size=None):  # type: ignore[no-untyped-def]
         out = []
         for trace in traces:
             error = trace.first_error()
-            out.append(
-                [
-                    0.8 if error is None or i < error else 0.2 if i == error else 0.5
-                    for i in range(len(trace.steps))
-                ]
-            )
+            values = [
+                0.8 if error is None or i < error else 0.2 if i == error else 0.5
+                for i in range(len(trace.steps))
+            ]
+            out.append(StepScores.of(values))
         return out
 
 

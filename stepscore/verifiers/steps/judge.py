@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from stepscore.prm.aggregate import Aggregation
+from stepscore.prm.scores import StepScores
 from stepscore.reasoning.trace import Trace
 from stepscore.verifiers.steps.check import CheckConfig, check_steps, first_error
 
@@ -49,19 +51,29 @@ class VerifierPRM:
     """Step scores in [0, 1] from the checker: refuted 0.0, verified 1.0, else ``prior``.
 
     >>> from stepscore.reasoning import segment
-    >>> VerifierPRM(prior=0.7).step_scores([segment("3 + 4 = 7\\nSo we wait.\\n7 * 2 = 15")])
-    [[1.0, 0.7, 0.0]]
+    >>> VerifierPRM(prior=0.7).score([segment("3 + 4 = 7\\nSo we wait.\\n7 * 2 = 15")])[0].scores
+    (1.0, 0.7, 0.0)
     """
 
-    def __init__(self, *, prior: float = 0.6, config: CheckConfig | None = None) -> None:
+    def __init__(
+        self, *, prior: float = 0.6, config: CheckConfig | None = None, how: Aggregation = "min"
+    ) -> None:
         if not 0.0 <= prior <= 1.0:
             raise ValueError(f"prior must lie in [0, 1], got {prior!r}")
         self.prior = prior
+        self.how = how
         self.config = config or CheckConfig()
         self.name = "checker-prm"
 
-    def step_scores(self, traces: Sequence[Trace]) -> list[list[float]]:
+    def score(self, traces: Sequence[Trace], *, batch_size: int | None = None) -> list[StepScores]:
+        """A `StepScores` per trace (``batch_size`` is ignored: no model, no batches)."""
         return [
-            [self.prior if v.score is None else v.score for v in check_steps(t, config=self.config)]
+            StepScores.of(
+                [
+                    self.prior if v.score is None else v.score
+                    for v in check_steps(t, config=self.config)
+                ],
+                how=self.how,
+            )
             for t in traces
         ]
