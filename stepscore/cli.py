@@ -67,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     _input_options(ev)
     ev.add_argument("--out", type=Path, help="folder for per-trace JSONL and a JSON summary")
     ev.add_argument("--limit", type=int, help="only the first N records")
+    _scorer_options(ev, required=False)
     ev.set_defaults(run="traces:eval_command")
 
     seg = commands.add_parser("segment", help="split texts or traces into steps")
@@ -126,10 +127,50 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--out", type=Path, help="report folder (JSONL, JSON, Markdown, PNG)")
     bench.set_defaults(run="bench:bench_command")
 
+    score = commands.add_parser("score", help="score every step with a PRM, judge or checker")
+    score.add_argument("file", help="JSONL of texts or traces, a .json list, or -")
+    _input_options(score)
+    _scorer_options(score, required=True)
+    score.add_argument("--batch-size", type=int, help="traces per forward pass")
+    score_shape = score.add_mutually_exclusive_group()
+    score_shape.add_argument("--table", dest="table", action="store_true", default=None)
+    score_shape.add_argument("--jsonl", dest="table", action="store_false")
+    score.add_argument("-o", "--output", type=Path, help="write the scores to this JSONL file")
+    score.set_defaults(run="prm:score_command")
+
+    train = commands.add_parser("train-prm", help="train a PRM on step-labelled traces")
+    train.add_argument("file", help="step-labelled traces (use --format for a dataset format)")
+    _input_options(train)
+    train.add_argument("--eval", help="held-out step-labelled traces, same format")
+    train.add_argument("--model", required=True, help="base model: a local path or hub id")
+    train.add_argument("--out", type=Path, required=True, help="folder for the trained PRM")
+    train.add_argument("--family", default="token-classification", help="PRM family")
+    train.add_argument("--label-mode", default="hard", choices=("hard", "soft"))
+    train.add_argument("--neutral", default="positive", choices=("positive", "negative", "ignore"))
+    train.add_argument("--max-length", type=int, default=2048)
+    train.add_argument("--epochs", type=float, default=1.0)
+    train.add_argument("--lr", type=float, default=2e-5)
+    train.add_argument("--batch-size", type=int, default=8)
+    train.add_argument("--grad-accum", type=int, default=1)
+    train.add_argument("--eval-every", type=int, help="optimizer steps between evals")
+    train.add_argument("--save-every", type=int, help="optimizer steps between checkpoints")
+    train.add_argument("--seed", type=int, default=0)
+    train.set_defaults(run="prm:train_prm_command")
+
     report = commands.add_parser("report", help="rebuild the table and plots of a report folder")
     report.add_argument("dir", type=Path)
     report.set_defaults(run="bench:report_command")
     return parser
+
+
+def _scorer_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    parser.add_argument(
+        "--scorer",
+        required=required,
+        help="checker-prm, hf:PATH (or a model folder), or judge:URL[#MODEL]",
+    )
+    parser.add_argument("--family", help="PRM family of an hf: model without stepscore_prm.json")
+    parser.add_argument("--device", help="torch device (default: cuda when present)")
 
 
 def _input_options(parser: argparse.ArgumentParser) -> None:

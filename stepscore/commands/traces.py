@@ -12,6 +12,7 @@ from stepscore import __version__
 from stepscore.commands.common import read_traces_arg, report_errors, write_lines
 from stepscore.evaluate import EvalRecord, evaluate_trace, summarize
 from stepscore.jsonl import write_jsonl
+from stepscore.prm.scores import StepScores
 from stepscore.reasoning.trace import Trace
 from stepscore.samples import sample_traces_path
 from stepscore.table import render_table
@@ -61,7 +62,12 @@ def eval_command(args: argparse.Namespace) -> int:
         evaluate_trace(trace, position=n, verifier=verifier) for n, trace in enumerate(progress)
     ]
     summary = summarize(records, input_errors=len(errors))
-    print(render_table([_row(r) for r in records]))
+    scored = _scores(args, traces)
+    rows = [_row(r) for r in records]
+    for row, result in zip(rows, scored or (), strict=False):
+        row["PRM score"] = None if result.aggregate is None else round(result.aggregate, 3)
+        row["first < 0.5"] = result.first_below(0.5) if result.status != "error" else "error"
+    print(render_table(rows))
     print()
     print(
         render_table(
@@ -69,8 +75,9 @@ def eval_command(args: argparse.Namespace) -> int:
         )
     )
     if args.out is not None:
+        extra = [{"step_scores": r.to_dict()} for r in scored] if scored else None
         _write_eval(
-            args.out, path, traces, records, summary.to_dict(), time.perf_counter() - started
+            args.out, path, traces, records, summary.to_dict(), time.perf_counter() - started, extra
         )
         print(f"\nwrote {args.out / 'traces.jsonl'} and {args.out / 'summary.json'}")
     return report_errors(errors, len(traces) + len(errors))
@@ -106,6 +113,15 @@ def check_command(args: argparse.Namespace) -> int:
     return report_errors(errors, len(traces) + len(errors))
 
 
+def _scores(args: argparse.Namespace, traces: list[Trace]) -> list[StepScores] | None:
+    """Every trace scored by ``--scorer`` in one batched call (None without it)."""
+    if not args.scorer:
+        return None
+    from stepscore.prm.catalog import load_scorer
+
+    return load_scorer(args.scorer, family=args.family, device=args.device).score(traces)
+
+
 def _row(record: EvalRecord) -> dict[str, object]:
     return {
         "id": record.id,
@@ -133,10 +149,15 @@ def _write_eval(
     records: list[EvalRecord],
     summary: dict[str, object],
     wall_s: float,
+    extra: list[dict[str, object]] | None = None,
 ) -> None:
     out.mkdir(parents=True, exist_ok=True)
+    more = extra or [{} for _ in records]
     write_jsonl(
-        ({**r.to_dict(), "trace": t.to_dict()} for r, t in zip(records, traces, strict=True)),
+        (
+            {**r.to_dict(), **x, "trace": t.to_dict()}
+            for r, x, t in zip(records, more, traces, strict=True)
+        ),
         out / "traces.jsonl",
     )
     meta = {"stepscore_version": __version__, "input": source, "wall_s": round(wall_s, 3)}
