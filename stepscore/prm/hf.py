@@ -31,7 +31,7 @@ from stepscore.prm.requires import train_stack
 from stepscore.prm.scores import StepScores
 from stepscore.reasoning.trace import Trace
 
-__all__ = ["FAMILY_FILE", "HFStepScorer", "load_family", "save_family"]
+__all__ = ["FAMILY_FILE", "HFStepScorer", "is_decoder_only", "load_family", "save_family"]
 
 log = logging.getLogger(__name__)
 FAMILY_FILE = "stepscore_prm.json"
@@ -66,8 +66,10 @@ class HFStepScorer:
         batch_tokens: int = 32768,
         how: Aggregation = "min",
         name: str | None = None,
+        causal: bool | None = None,
     ) -> None:
         self.model = model
+        self.causal = is_decoder_only(model) if causal is None else causal
         self.tokenizer = tokenizer
         self.encoder = TraceEncoder(tokenizer, family, max_length=max_length)
         self.family = self.encoder.family
@@ -158,6 +160,9 @@ class HFStepScorer:
         rows = [r for r, item in enumerate(items) for _ in item.positions]
         cols = [p for item in items for p in item.positions]
         index = torch.tensor(rows, device=ids.device), torch.tensor(cols, device=ids.device)
+        # Right padding never reaches a real token of a causal decoder, so it needs no
+        # mask there, and the unmasked causal attention kernels are faster.
+        mask = None if self.causal else mask
         return pair_logits(self.model, ids, mask, *index, self.encoder.pair_ids)
 
 
@@ -168,6 +173,18 @@ def _result(encoded: Encoded, probs: list[float], how: Aggregation) -> StepScore
         return StepScores.of([], how=how)
     scores = [*probs, *([None] * (encoded.n_steps - len(probs)))]
     return StepScores.of(scores, how=how, status=encoded.status, detail=encoded.detail)
+
+
+def is_decoder_only(model: Any) -> bool:
+    """Whether ``model`` is a causal decoder (Llama, Qwen, Mistral, ...): its type has a
+    causal-LM class and no masked-LM one (BERT-like encoders have both)."""
+    from transformers.models.auto import modeling_auto
+
+    kind = getattr(getattr(model, "config", None), "model_type", None)
+    return (
+        kind in modeling_auto.MODEL_FOR_CAUSAL_LM_MAPPING_NAMES
+        and kind not in modeling_auto.MODEL_FOR_MASKED_LM_MAPPING_NAMES
+    )
 
 
 def _auto_class(transformers: Any, family: PRMFamily, path: str | Path, remote: bool) -> Any:

@@ -172,3 +172,22 @@ def test_a_saved_model_loads_with_its_family(tmp_path, scorer):
     got, want = loaded.score(TRACES), scorer.score(TRACES)
     for a, b in zip(got, want, strict=True):
         assert a.scores == pytest.approx(b.scores, abs=1e-5)
+
+
+def test_a_bidirectional_encoder_keeps_its_padding_mask(tokenizer):
+    """Causal decoders run without a mask (right padding cannot reach real tokens);
+    an encoder such as BERT would see the padding, so it must keep the mask."""
+    transformers = pytest.importorskip("transformers")
+    config = transformers.BertConfig(
+        vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
+        intermediate_size=64, num_labels=2, pad_token_id=tokenizer.pad_token_id,
+    )  # fmt: skip
+    torch.manual_seed(0)
+    model = transformers.BertForTokenClassification(config).eval()
+    scorer = HFStepScorer(model, tokenizer)
+    assert scorer.causal is False
+    alone = [scorer.score([t])[0].scores for t in TRACES]
+    for result, want in zip(scorer.score(TRACES), alone, strict=True):
+        assert result.scores == pytest.approx(want, abs=1e-5)
+    unmasked = HFStepScorer(model, tokenizer, causal=True).score(TRACES)
+    assert unmasked[1].scores != pytest.approx(alone[1], abs=1e-5)  # the mask mattered

@@ -1,0 +1,114 @@
+"""HFStepScorer speed: batched scoring vs one trace at a time, and vs a bare forward.
+
+Same model, same traces (ProcessBench gsm8k, real model solutions), same run:
+
+- (a) one at a time: each trace tokenized and run alone, as search-and-learn's PRM
+  adapters and most ProcessBench scripts do;
+- (b) `HFStepScorer.score` (length-sorted batches under a token budget);
+- (c) a bare batched forward: the same padded batches, prepared before the clock
+  starts, through ``model(input_ids, attention_mask)`` and nothing else.
+
+Targets (CPU): (b) >= 3x (a); (b) / (c) <= 1.15. The model is a randomly initialized
+Llama-style PRM (weights do not change the cost) with a tokenizer trained on the
+traces, since nothing can be downloaded here; ``--model DIR`` scores with a real one.
+
+    python perf/prm_score.py [--family token-classification] [--hidden 256 --layers 4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import torch
+
+from stepscore.benchmarks.catalog import load_benchmark
+from stepscore.prm.forward import pad_batch, plan_batches
+from stepscore.prm.hf import HFStepScorer
+from stepscore.prm.scratch import build_model, train_tokenizer
+
+HEADS = {"token-classification": "token-classification", "two-class": "token-classification"}
+
+
+def one_at_a_time(scorer: HFStepScorer, traces: list) -> float:
+    """(a): the per-trace loop; returns seconds."""
+    start = time.perf_counter()
+    with torch.inference_mode():
+        for trace in traces:
+            encoded = scorer.encoder.encode([trace])[0]
+            ids = torch.tensor([encoded.input_ids])
+            out = scorer.model(input_ids=ids)
+            logits = out.logits[0, list(encoded.positions)]
+            if scorer.encoder.pair_ids is not None:
+                logits = logits[:, list(scorer.encoder.pair_ids)]
+            logits[:, :2].float().softmax(-1)[:, 1].tolist()
+    return time.perf_counter() - start
+
+
+def bare_forward(scorer: HFStepScorer, traces: list, batch_size: int) -> float:
+    """(c): the batches (b) would run, padded beforehand; forward only."""
+    encoded = scorer.encoder.encode(traces)
+    batches = plan_batches(
+        [len(e.input_ids) for e in encoded],
+        batch_size=batch_size,
+        batch_tokens=scorer.batch_tokens,
+    )
+    padded = [pad_batch([encoded[i] for i in b], scorer.pad_id) for b in batches]
+    start = time.perf_counter()
+    with torch.inference_mode():
+        for ids, mask in padded:
+            scorer.model(input_ids=ids, attention_mask=mask).logits  # noqa: B018
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--family", default="token-classification")
+    parser.add_argument("--model", help="a saved PRM folder instead of a random model")
+    parser.add_argument("--split", default="gsm8k")
+    parser.add_argument("--limit", type=int, default=200)
+    parser.add_argument("--hidden", type=int, default=256)
+    parser.add_argument("--layers", type=int, default=4)
+    parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+
+    traces = list(load_benchmark("processbench", args.split, limit=args.limit).samples)
+    if args.model:
+        scorer = HFStepScorer.from_pretrained(args.model, batch_size=args.batch_size)
+    else:
+        tok = train_tokenizer([t.prompt + "\n" + t.text for t in traces], vocab_size=4000)
+        head = HEADS.get(args.family, "causal-lm")
+        model = build_model(tok, head, hidden_size=args.hidden, layers=args.layers).eval()
+        scorer = HFStepScorer(model, tok, family=args.family, batch_size=args.batch_size)
+    steps = sum(len(t.steps) for t in traces)
+    tokens = sum(len(e.input_ids) for e in scorer.encoder.encode(traces))
+    print(
+        f"{len(traces)} ProcessBench {args.split} traces, {steps} steps, {tokens} tokens; "
+        f"family {scorer.family.name}; {sum(p.numel() for p in scorer.model.parameters()):,} "
+        f"parameters; torch threads {torch.get_num_threads()}"
+    )
+    scorer.score(traces[:8])  # warm-up
+    best = {"a": float("inf"), "b": float("inf"), "c": float("inf")}
+    for _ in range(args.repeats):
+        best["a"] = min(best["a"], one_at_a_time(scorer, traces))
+        start = time.perf_counter()
+        scorer.score(traces)
+        best["b"] = min(best["b"], time.perf_counter() - start)
+        best["c"] = min(best["c"], bare_forward(scorer, traces, args.batch_size))
+    for key, label in (
+        ("a", "one trace at a time"),
+        ("b", "HFStepScorer.score"),
+        ("c", "bare batched forward"),
+    ):
+        print(f"({key}) {label:<22} {best[key]:7.3f} s  {steps / best[key]:9,.0f} steps/s")
+    speedup, overhead = best["a"] / best["b"], best["b"] / best["c"]
+    print(f"(b) vs (a): {speedup:.2f}x faster (target >= 3x: {'met' if speedup >= 3 else 'MISSED'})")
+    print(
+        f"(b) / (c): {overhead:.3f} of the bare forward "
+        f"(target <= 1.15: {'met' if overhead <= 1.15 else 'MISSED'})"
+    )
+
+
+if __name__ == "__main__":
+    main()
