@@ -14,7 +14,7 @@ HEAVY = ("torch", "transformers", "trl", "datasets", "ray", "docker", "accelerat
 
 def test_import_loads_no_heavy_dependency() -> None:
     code = (
-        "import sys, stepscore, stepscore.cli, stepscore.reasoning\n"
+        "import sys, stepscore, stepscore.cli, stepscore.reasoning, stepscore.prm\n"
         f"print(sorted(set(sys.modules) & set({HEAVY!r})))"
     )
     out = subprocess.run(
@@ -36,6 +36,7 @@ def test_import_loads_no_heavy_dependency() -> None:
         "stepscore.benchmarks.metrics",
         "stepscore.verifiers.steps",
         "stepscore.verifiers.sandbox",
+        "stepscore.prm",
     ],
 )
 def test_all_is_sorted_and_real(module: str) -> None:

@@ -39,7 +39,6 @@ from typing import Literal
 
 from stepscore.benchmarks.judges import StepJudge, get_judge
 from stepscore.reasoning.trace import Trace
-from stepscore.verifiers.steps.judge import CheckerJudge
 
 __all__ = ["ConsensusLevel", "ConsensusResult", "consensus_filter", "label_error"]
 
@@ -97,7 +96,7 @@ def consensus_filter(
         return _by_trace(traces, step_judge, threshold)
     if level == "step":
         if one_sided is None:
-            one_sided = isinstance(step_judge, CheckerJudge)
+            one_sided = bool(getattr(step_judge, "one_sided", False))
         return _by_step(traces, step_judge, threshold, one_sided)
     raise ValueError(f"level must be 'trace' or 'step', not {level!r}")
 

@@ -29,6 +29,7 @@ class CheckerJudge:
     """Earliest refuted step (-1: none), and per-step "not refuted" verdicts."""
 
     name = "checker"
+    one_sided = True  # it refutes only what it recomputed; silence is not approval
 
     def __init__(self, config: CheckConfig | None = None) -> None:
         self.config = config or CheckConfig()
