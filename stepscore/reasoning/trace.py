@@ -210,7 +210,7 @@ class Trace:
 
         >>> t = Trace.from_steps(["1 + 1 = 2", "2 * 3 = 6"], labels=[1.0, 0.0], prompt="q")
         >>> t.text, t.first_error()
-        ('1 + 1 = 2\n\n2 * 3 = 6', 1)
+        ('1 + 1 = 2\\n\\n2 * 3 = 6', 1)
         """
         texts = list(steps)
         values = [None] * len(texts) if labels is None else list(labels)
