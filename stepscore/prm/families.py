@@ -28,7 +28,7 @@ the tokenizer, never hard-coded ids, and training and inference share one path.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any, Literal, get_args
 
 from stepscore.errors import UnknownNameError
@@ -43,13 +43,12 @@ QWEN_SYSTEM = "Please reason step by step, and put your final answer within \\bo
 
 @dataclass(frozen=True, slots=True)
 class Layout:
-    """A trace laid out for a family: the full ``text``, and one anchor per step
-    (a character offset into ``text``); ``pieces`` is set instead of ``text`` for the
-    piecewise (TRL) layout: ``(prompt, [step, separator, step, separator, ...])``."""
+    """A trace laid out for a family: the full ``text``, one anchor per step (a
+    character offset into ``text``), and ``problem``: why the trace cannot be laid out
+    faithfully ("" when it can)."""
 
     text: str
     anchors: tuple[int, ...]
-    pieces: tuple[str, ...] = ()
     problem: str = ""
 
 
@@ -66,7 +65,6 @@ class PRMFamily:
     good_token: str = "+"
     bad_token: str = "-"
     system_prompt: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.name not in FAMILIES:
@@ -91,11 +89,8 @@ class PRMFamily:
     def layout(self, trace: Trace, tokenizer: Any) -> Layout:
         """The text the model sees for ``trace``, and each step's anchor."""
         steps = trace.step_texts
-        if self.name == "token-classification":
-            pieces = [trace.prompt]
-            for step in steps:
-                pieces += [step, self.separator]
-            return Layout(text="".join(pieces), anchors=(), pieces=tuple(pieces))
+        if self.name == "token-classification":  # the encoder tokenizes these pieces alone
+            return self._tagged(trace.prompt, steps, self.separator, "")
         if self.name == "step-tag":
             return self._tagged(trace.prompt + " ", steps, self.step_tag, self.step_joiner)
         if self.name == "two-class":

@@ -133,14 +133,41 @@ class HFStepScorer:
             batch_size=batch_size or self.batch_size,
             batch_tokens=self.batch_tokens,
         )
+        failures: dict[int, str] = {}
         with torch.inference_mode():
             for batch in batches:
-                members = [live[j] for j in batch]
-                for index, values in zip(
-                    members, self.good_probs([encoded[i] for i in members]), strict=True
-                ):
-                    probs[index] = values
-        return [_result(e, p, self.how) for e, p in zip(encoded, probs, strict=True)]
+                self._run([live[j] for j in batch], encoded, probs, failures)
+        return [
+            StepScores.failed(e.n_steps, failures[i]) if i in failures else _result(e, p, self.how)
+            for i, (e, p) in enumerate(zip(encoded, probs, strict=True))
+        ]
+
+    def _run(
+        self,
+        members: list[int],
+        encoded: list[Encoded],
+        probs: list[list[float]],
+        failures: dict[int, str],
+    ) -> None:
+        """Score one batch; out of device memory, halve it; a single trace that still
+        does not fit fails alone instead of failing the call."""
+        torch, _ = train_stack()
+        try:
+            values = self.good_probs([encoded[i] for i in members])
+        except torch.OutOfMemoryError:
+            if self.device.type == "cuda":
+                torch.cuda.empty_cache()
+            if len(members) == 1:
+                tokens = len(encoded[members[0]].input_ids)
+                failures[members[0]] = f"out of device memory at {tokens} tokens"
+                return
+            half = len(members) // 2
+            log.warning("out of device memory on %d traces: splitting the batch", len(members))
+            self._run(members[:half], encoded, probs, failures)
+            self._run(members[half:], encoded, probs, failures)
+            return
+        for index, value in zip(members, values, strict=True):
+            probs[index] = value
 
     def good_probs(self, items: Sequence[Encoded]) -> list[list[float]]:
         """P(good) at each item's score positions (one forward for the batch)."""

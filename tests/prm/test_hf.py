@@ -191,3 +191,24 @@ def test_a_bidirectional_encoder_keeps_its_padding_mask(tokenizer):
         assert result.scores == pytest.approx(want, abs=1e-5)
     unmasked = HFStepScorer(model, tokenizer, causal=True).score(TRACES)
     assert unmasked[1].scores != pytest.approx(alone[1], abs=1e-5)  # the mask mattered
+
+
+def test_out_of_memory_splits_the_batch_and_fails_only_what_cannot_fit(scorer, monkeypatch):
+    want = [r.scores for r in scorer.score(TRACES)]
+    real = HFStepScorer.good_probs
+    lengths = [len(e.input_ids) for e in scorer.encoder.encode(TRACES)]
+    limit = sorted(lengths)[1]  # the longest trace cannot fit
+
+    def small_batches_only(self, items):
+        if len(items) > 1 or len(items[0].input_ids) > limit:
+            raise torch.OutOfMemoryError("CUDA out of memory (simulated)")
+        return real(self, items)
+
+    monkeypatch.setattr(HFStepScorer, "good_probs", small_batches_only)
+    got = scorer.score(TRACES)
+    for result, expected, length in zip(got, want, lengths, strict=True):
+        if length > limit:
+            assert result.status == "error" and "out of device memory" in result.detail
+        else:
+            assert result.status == "ok" and result.scores == pytest.approx(expected, abs=1e-5)
+    assert sum(r.status == "error" for r in got) == 1
