@@ -3,7 +3,9 @@
 A trace's judgement is its segmentation, its extracted final answer, that answer's
 verdict against the reference, and the step checker's verdict on every step (the
 first refuted step beside the known first wrong one); PRM scores join the same record
-as they land.
+as they land. A bare program (a "pot" trace with no prose) is run once in the sandbox
+(`stepscore.verifiers.steps.program`): its answer is the one it computes, and the same
+run gives the step verdicts.
 
 >>> from stepscore.reasoning import segment
 >>> record = evaluate_trace(segment("2 + 3 = 5.\\nThe answer is 5.", reference="5"))
@@ -21,6 +23,7 @@ from typing import Any
 from stepscore.reasoning.trace import Trace
 from stepscore.verifiers.math import MathVerifier, extract_answer
 from stepscore.verifiers.steps import check_steps, first_error
+from stepscore.verifiers.steps.program import ProgramRun, check_program, execute_program
 
 __all__ = ["EvalRecord", "EvalSummary", "evaluate_trace", "summarize"]
 
@@ -29,8 +32,10 @@ __all__ = ["EvalRecord", "EvalSummary", "evaluate_trace", "summarize"]
 class EvalRecord:
     """What `stepscore eval` found about one trace.
 
-    ``answer_status`` is "ok", "no_answer", or "needs_execution" (a program whose
-    answer only running it can tell). ``expected_error_step`` is the step that holds
+    ``answer_status`` is "ok" or "no_answer"; for an executed program ``answer_rule``
+    is ``program:<source>`` (``ans``, ``solution``, ``print``, ...) or, when it gave no
+    answer, ``program:<run status>`` ("error", "timeout", ...), and ``program_status``
+    is the run's status. ``expected_error_step`` is the step that holds
     the trace's known first wrong step (from a ``wrong_step`` substring in its
     metadata), when the input says so.
     """
@@ -50,6 +55,7 @@ class EvalRecord:
     verify_reason: str | None = None
     refuted_step: int | None = None
     step_statuses: tuple[str, ...] = ()
+    program_status: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -57,7 +63,10 @@ class EvalRecord:
 
 @dataclass(frozen=True, slots=True)
 class EvalSummary:
-    """Totals over a run; ``input_errors`` counts records that could not be read."""
+    """Totals over a run; ``input_errors`` counts records that could not be read;
+    ``needs_execution`` counts programs that were not run (none: `evaluate_trace` runs
+    them), ``programs_run`` and ``programs_failed`` those that were and those of them
+    that did not end "ok"."""
 
     n_traces: int
     n_steps: int
@@ -68,6 +77,8 @@ class EvalSummary:
     correct: int = 0
     accuracy: float | None = None
     needs_execution: int = 0
+    programs_run: int = 0
+    programs_failed: int = 0
     steps_verified: int = 0
     steps_refuted: int = 0
     steps_unverifiable: int = 0
@@ -83,11 +94,12 @@ def evaluate_trace(
     trace: Trace, *, position: int = 0, verifier: MathVerifier | None = None
 ) -> EvalRecord:
     """Judge one trace; ``position`` names it when it has no id."""
-    answer, status, rule = _final_answer(trace)
+    run = _run(trace)
+    answer, status, rule = _final_answer(trace) if run is None else _program_answer(run)
     verdict = None
     if answer is not None and trace.reference is not None:
         verdict = (verifier or MathVerifier()).verify(answer, trace.reference)
-    verdicts = check_steps(trace)
+    verdicts = check_steps(trace) if run is None else check_program(trace, run=run)
     seg = trace.segmentation
     return EvalRecord(
         id=trace.id if trace.id is not None else f"#{position + 1}",
@@ -105,6 +117,7 @@ def evaluate_trace(
         verify_reason=None if verdict is None else verdict.reason,
         refuted_step=first_error(verdicts),
         step_statuses=tuple(v.status for v in verdicts),
+        program_status=None if run is None else run.status,
     )
 
 
@@ -125,6 +138,8 @@ def summarize(records: Iterable[EvalRecord], *, input_errors: int = 0) -> EvalSu
         steps_refuted=sum(r.step_statuses.count("refuted") for r in records),
         steps_unverifiable=sum(r.step_statuses.count("unverifiable") for r in records),
         needs_execution=sum(r.answer_status == "needs_execution" for r in records),
+        programs_run=sum(r.program_status is not None for r in records),
+        programs_failed=sum(r.program_status not in (None, "ok") for r in records),
         segmentation_fallbacks=sum(r.segmentation_status == "fallback" for r in records),
         empty_traces=sum(r.segmentation_status == "empty" for r in records),
         input_errors=input_errors,
@@ -134,8 +149,7 @@ def summarize(records: Iterable[EvalRecord], *, input_errors: int = 0) -> EvalSu
 def _final_answer(trace: Trace) -> tuple[str | None, str, str | None]:
     """The final answer from the text a reader would take it from.
 
-    For a refinement trace that is its last round; a bare program states no
-    answer in text, so its answer waits for the sandbox.
+    For a refinement trace that is its last round (bare programs are run instead).
     """
     text = trace.text
     if trace.kind == "refine" and trace.steps:
@@ -143,10 +157,21 @@ def _final_answer(trace: Trace) -> tuple[str | None, str, str | None]:
         answer_steps = [s for s in trace.steps if s.round == last_round and s.kind != "feedback"]
         answer_steps = answer_steps or [s for s in trace.steps if s.kind != "feedback"]
         text = " \n".join(s.text for s in answer_steps) if answer_steps else text
-    if trace.kind == "pot" and not any(s.kind == "thought" for s in trace.steps):
-        return None, "needs_execution", None
     extraction = extract_answer(text)
     return extraction.answer, extraction.status, extraction.rule
+
+
+def _run(trace: Trace) -> ProgramRun | None:
+    """The sandboxed run of a bare program (no prose states its answer), else None."""
+    if trace.kind != "pot" or not trace.steps or any(s.kind == "thought" for s in trace.steps):
+        return None
+    return execute_program(trace)
+
+
+def _program_answer(run: ProgramRun) -> tuple[str | None, str, str | None]:
+    if run.answer is None:
+        return None, "no_answer", f"program:{run.status}"
+    return run.answer.text, "ok", f"program:{run.answer.source}"
 
 
 def _expected_error_step(trace: Trace) -> int | None:

@@ -46,8 +46,12 @@ def test_expected_error_step_points_into_the_wrong_step() -> None:
             assert record.expected_error_step is None
 
 
-def test_program_answers_wait_for_execution_and_refine_takes_the_last_round() -> None:
-    assert evaluate_trace(segment("x = 2\nans = x * 3", "pot")).answer_status == "needs_execution"
+def test_programs_are_executed_and_refine_takes_the_last_round() -> None:
+    record = evaluate_trace(segment("x = 2\nans = x * 3", "pot", reference="6"))
+    assert (record.answer, record.answer_rule, record.correct) == ("6", "program:ans", True)
+    record = evaluate_trace(segment("x = 2\nans = x / 0", "pot", reference="6"))
+    assert (record.answer_status, record.program_status) == ("no_answer", "error")
+    assert record.step_statuses == ("unverifiable", "refuted") and record.refuted_step == 1
     text = (
         "Draft: 2 + 2 = 5. The answer is 5.\nFeedback: no.\n"
         "Revision: 2 + 2 = 4. The answer is 4.\nFeedback: good."

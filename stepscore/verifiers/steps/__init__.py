@@ -1,4 +1,5 @@
-"""Model-free step checking: recompute the claims each reasoning step makes.
+"""Model-free step checking: recompute the claims each reasoning step makes, run
+program-of-thought steps in the sandbox, and follow self-refinement rounds.
 
 >>> check_text("12 × 3 = 36").status
 'verified'
@@ -14,15 +15,28 @@ from stepscore.verifiers.steps.check import (
     first_error,
 )
 from stepscore.verifiers.steps.judge import CheckerJudge, VerifierPRM
+from stepscore.verifiers.steps.program import (
+    ProgramRun,
+    check_program,
+    execute_program,
+    execute_programs,
+)
+from stepscore.verifiers.steps.rounds import RoundReport, check_rounds
 
 __all__ = [
     "CheckConfig",
     "CheckerJudge",
     "Claim",
+    "ProgramRun",
+    "RoundReport",
     "StepStatus",
     "StepVerdict",
     "VerifierPRM",
+    "check_program",
+    "check_rounds",
     "check_steps",
     "check_text",
+    "execute_program",
+    "execute_programs",
     "first_error",
 ]

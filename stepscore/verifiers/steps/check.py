@@ -9,8 +9,11 @@ refuted step: the ProcessBench prediction (Zheng et al., 2024, *ProcessBench*, Â
 
 The checker is built to raise few false alarms: a prose step with no arithmetic, an
 equation with unknowns or a number it cannot place is "unverifiable", never "refuted".
-Program-of-thought and self-refinement traces are not checked here yet (every step of
-them is "unverifiable").
+Program-of-thought traces are executed in a sandbox instead
+(`stepscore.verifiers.steps.program.check_program`: the step that raises is "refuted",
+the others "unverifiable" with their bound values as evidence) unless
+``CheckConfig(execute_programs=False)``; self-refinement traces are checked round by
+round in `stepscore.verifiers.steps.rounds` (here every step of them is "unverifiable").
 
 >>> from stepscore.reasoning.trace import Trace, Step
 >>> trace = Trace(text="3 + 4 = 7\\n2/5 * 4000 = 800", steps=(
@@ -67,17 +70,22 @@ class CheckConfig:
     it rounds (``â‰ˆ``, "about"). ``gray_rel_tol``: a mismatch this small, where the
     left side holds decimals (maybe rounded earlier), is "unverifiable", not "refuted".
     ``soft_equals``: read "is"/"equals" between a computation and a number as ``=``.
+    ``execute_programs``: run "pot" traces in the sandbox (else their steps are
+    "unverifiable").
     """
 
     signalled_rel_tol: float = 0.01
     gray_rel_tol: float = 0.01
     soft_equals: bool = True
+    execute_programs: bool = True
 
     def __post_init__(self) -> None:
         for name in ("signalled_rel_tol", "gray_rel_tol"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1:
                 raise ValueError(f"{name} must be a number in [0, 1), got {value!r}")
+        if not isinstance(self.execute_programs, bool):
+            raise TypeError(f"execute_programs must be a bool, got {self.execute_programs!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +130,12 @@ def check_steps(trace: Trace, *, config: CheckConfig = _DEFAULT) -> list[StepVer
         raise TypeError(f"check_steps needs a Trace, got {type(trace).__name__}")
     if not isinstance(config, CheckConfig):
         raise TypeError(f"config must be a CheckConfig, got {type(config).__name__}")
+    if trace.kind == "pot" and config.execute_programs:
+        from stepscore.verifiers.steps.program import check_program  # it imports this module
+
+        return check_program(trace)
     if trace.kind != "cot":
-        why = f"{trace.kind} traces are not checked yet"
+        why = f"{trace.kind} traces are not checked step by step here"
         return [StepVerdict(s.index, "unverifiable", (), why) for s in trace.steps]
     verdicts, carry = [], Carry()
     for step in trace.steps:
