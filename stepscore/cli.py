@@ -8,6 +8,7 @@
     stepscore audit-math FILE              stepscore vs Math-Verify vs labels on answer pairs
     stepscore bench NAME [--out DIR]       run a benchmark, write JSONL/JSON/Markdown/PNG
     stepscore report DIR                   rebuild a report's table and plots
+    stepscore sandbox build-image|cleanup  the Docker sandbox's image and stale containers
 
 Exit status: 0 when every input record was processed, 1 when some could not be read
 (each is reported with its line number; the others are still processed), 2 for a
@@ -160,6 +161,15 @@ def _parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="rebuild the table and plots of a report folder")
     report.add_argument("dir", type=Path)
     report.set_defaults(run="bench:report_command")
+
+    sandbox = commands.add_parser("sandbox", help="manage the Docker sandbox backend")
+    actions = sandbox.add_subparsers(title="actions", required=True, metavar="ACTION")
+    build = actions.add_parser("build-image", help="build the sandbox image locally")
+    build.add_argument("--tag", help="image tag (default: stepscore-sandbox:<python version>)")
+    build.add_argument("--force", action="store_true", help="rebuild even if it exists")
+    build.set_defaults(run="sandbox:build_image_command")
+    clean = actions.add_parser("cleanup", help="remove sandbox containers whose owner is gone")
+    clean.set_defaults(run="sandbox:cleanup_command")
     return parser
 
 

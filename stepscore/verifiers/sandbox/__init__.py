@@ -1,4 +1,6 @@
-"""Sandboxes that run untrusted programs: one `Sandbox` protocol, several backends.
+"""Sandboxes that run untrusted programs: one `Sandbox` protocol, three backends:
+`LocalSandbox` (a fresh process per job in its own namespaces), `ForkServerSandbox` (a
+warm server forks each job), `DockerSandbox` (warm containers running the fork server).
 
 >>> from stepscore.verifiers.sandbox import LocalSandbox
 >>> LocalSandbox().run("print('hi')", timeout_s=5, memory_mb=256).status
@@ -14,11 +16,15 @@ from stepscore.verifiers.sandbox.base import (
     Sandbox,
     Status,
 )
+from stepscore.verifiers.sandbox.docker import DockerSandbox
+from stepscore.verifiers.sandbox.forkserver import ForkServerSandbox
 from stepscore.verifiers.sandbox.local import LocalSandbox
 
 __all__ = [
+    "DockerSandbox",
     "ExecResult",
     "Isolation",
+    "ForkServerSandbox",
     "IsolationUnavailableError",
     "Job",
     "Limits",

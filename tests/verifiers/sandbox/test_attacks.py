@@ -1,7 +1,8 @@
-"""Hostile programs against the local and fork-server backends: each is contained.
+"""Hostile programs against the local, fork-server and Docker backends: each is contained.
 
 Every attack runs in each mode this machine offers ("namespaces" as root on Linux,
-"plain" rlimits, and the warm "forkserver" as root on Linux); an attack that only a
+"plain" rlimits, the warm "forkserver" as root on Linux, and "docker", a warm container
+pool, where a Docker Engine answers: run only these with ``-m docker``); an attack that only a
 missing protection could stop is skipped with the reason. After each one: the status is
 the expected one, the test process keeps its file descriptors and children, no process
 of the job is left (by uid and by parent), and the next job runs normally.
@@ -29,6 +30,8 @@ LIMITS = {"timeout_s": 2.0, "memory_mb": 256, "file_mb": 16, "processes": 32}
 
 def _sandbox(mode: str) -> LocalSandbox:
     try:
+        if mode == "docker":
+            return _docker_sandbox()  # type: ignore[return-value]
         if mode == "forkserver":
             return ForkServerSandbox()  # type: ignore[return-value]
         return LocalSandbox(mode=mode)  # type: ignore[arg-type]
@@ -36,7 +39,21 @@ def _sandbox(mode: str) -> LocalSandbox:
         pytest.skip(f"no {mode} sandbox here: {exc}")
 
 
-@pytest.fixture(scope="module", params=["namespaces", "plain", "forkserver"])
+def _docker_sandbox():  # type: ignore[no-untyped-def]
+    try:
+        from stepscore.verifiers.sandbox.docker import DockerSandbox
+        from stepscore.verifiers.sandbox.image import build_image
+
+        build_image()
+    except Exception as exc:  # no SDK, no engine, no image: all mean "not here"
+        pytest.skip(f"no Docker sandbox here: {exc}")
+    return DockerSandbox(pool=1)
+
+
+@pytest.fixture(
+    scope="module",
+    params=["namespaces", "plain", "forkserver", pytest.param("docker", marks=pytest.mark.docker)],
+)
 def sandbox(request: pytest.FixtureRequest) -> Iterator[LocalSandbox]:
     made = _sandbox(request.param)
     yield made
