@@ -23,8 +23,8 @@ from stepscore.verifiers.sandbox.local import LocalSandbox
 __all__ = [
     "DockerSandbox",
     "ExecResult",
-    "Isolation",
     "ForkServerSandbox",
+    "Isolation",
     "IsolationUnavailableError",
     "Job",
     "Limits",
