@@ -90,14 +90,19 @@ def build_model(
     layers: int = 2,
     heads: int = 4,
     max_positions: int = 1024,
+    vocab_size: int | None = None,
     seed: int = 0,
 ) -> Any:
     """A randomly initialized Llama-style model sized for ``tokenizer``'s vocabulary:
     a causal LM (tag-token and chat families, policies) or a two-label token
-    classifier (token-classification and two-class families)."""
+    classifier (token-classification and two-class families). ``vocab_size`` (at least
+    the tokenizer's) sizes the embedding and LM head like a larger model's, e.g. 32000
+    as Mistral's, for measurements whose cost depends on it."""
     torch, transformers = train_stack()
+    if vocab_size is not None and vocab_size < len(tokenizer):
+        raise ValueError(f"vocab_size {vocab_size} is below the tokenizer's {len(tokenizer)}")
     config = transformers.LlamaConfig(
-        vocab_size=len(tokenizer),
+        vocab_size=vocab_size or len(tokenizer),
         hidden_size=hidden_size,
         intermediate_size=hidden_size * 4,
         num_hidden_layers=layers,
