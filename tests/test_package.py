@@ -70,3 +70,22 @@ def test_error_tree() -> None:
     assert issubclass(stepscore.MissingExtraError, ImportError)
     assert "pip install 'stepscore[train]'" in str(stepscore.MissingExtraError("torch", "train"))
     assert str(stepscore.FormatError("bad", line=3)) == "line 3: bad"
+
+
+@pytest.mark.slow
+def test_every_module_imports_first_in_a_fresh_interpreter() -> None:
+    """No import cycle that only bites when a module is the first one imported."""
+    import pkgutil
+
+    walk = pkgutil.walk_packages(stepscore.__path__, "stepscore.")
+    names = [m.name for m in walk if not m.name.endswith("__main__")]  # __main__ runs the CLI
+    code = (
+        "import subprocess, sys\n"
+        "bad = [n for n in sys.argv[1:] if subprocess.run([sys.executable, '-c', "
+        "f'import {n}'], capture_output=True).returncode]\n"
+        "print(' '.join(bad))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, *names], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "", f"these fail when imported first: {out.strip()}"

@@ -35,10 +35,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from stepscore.benchmarks.judges import StepJudge, get_judge
 from stepscore.reasoning.trace import Trace
+
+if TYPE_CHECKING:
+    from stepscore.benchmarks.judges import StepJudge
 
 __all__ = ["ConsensusLevel", "ConsensusResult", "consensus_filter", "label_error"]
 
@@ -102,6 +104,8 @@ def consensus_filter(
 
 
 def _resolve(judge: StepJudge | str) -> StepJudge:
+    from stepscore.benchmarks.judges import StepJudge, get_judge  # benchmarks import prm
+
     found = get_judge(judge) if isinstance(judge, str) else judge
     if not isinstance(found, StepJudge):
         raise TypeError(f"{getattr(found, 'name', found)!r} is not a step judge")

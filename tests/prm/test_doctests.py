@@ -11,10 +11,15 @@ MODULES = [
     "stepscore.prm",
     "stepscore.prm.aggregate",
     "stepscore.prm.catalog",
+    "stepscore.prm.consensus",
     "stepscore.prm.families",
     "stepscore.prm.forward",
+    "stepscore.prm.generate",
+    "stepscore.prm.judge",
     "stepscore.prm.metrics",
+    "stepscore.prm.montecarlo",
     "stepscore.prm.scores",
+    "stepscore.prm.synthetic",
     "stepscore.reasoning.trace",
 ]
 

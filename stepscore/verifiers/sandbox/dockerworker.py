@@ -73,8 +73,6 @@ LENGTH = struct.Struct(">I")
 ANSWER = struct.Struct(">III")
 _GRACE_S = 5.0
 _CHUNK = 1 << 16
-_CLONE = {"x86_64": 56, "aarch64": 220, "riscv64": 220}
-_SIGCHLD = 17
 _CLONE_NEWUSER = 0x10000000
 _VIEWS = (("job", rootfs.JOB_DIR, 0o700), ("tmp", "/tmp", 0o1777), ("shm", "/dev/shm", 0o1777))
 
@@ -201,7 +199,7 @@ def _one_job(request: dict) -> tuple[dict, bytes, bytes]:
     stdin_fd = _sealed(request["stdin"])
     theirs = (stdin_fd, out_w, err_w, status_w)
     try:
-        pid = _clone(linux.CLONE_NEWPID | linux.CLONE_NEWIPC)
+        pid = linux.clone(linux.CLONE_NEWPID | linux.CLONE_NEWIPC)
     except OSError as exc:
         for fd in (*theirs, out_r, err_r, status_r):
             os.close(fd)
@@ -265,26 +263,6 @@ def _sealed(data: bytes) -> int:
         view = view[os.write(fd, view) :]
     os.lseek(fd, 0, os.SEEK_SET)
     return fd
-
-
-def _clone(flags: int) -> int:
-    """`os.fork` into new namespaces (``flags``), with the interpreter's fork hooks."""
-    number = _CLONE.get(os.uname().machine)
-    if number is None:
-        raise OSError(38, "clone: unknown syscall number on this machine")
-    api, libc = ctypes.pythonapi, linux._lib()
-    libc.syscall.restype = ctypes.c_long
-    libc.syscall.argtypes = (ctypes.c_long,) * 6
-    api.PyOS_BeforeFork()
-    pid = libc.syscall(number, flags | _SIGCHLD, 0, 0, 0, 0)
-    if pid == 0:
-        api.PyOS_AfterFork_Child()
-        return 0
-    errno = ctypes.get_errno()
-    api.PyOS_AfterFork_Parent()
-    if pid < 0:
-        raise OSError(errno, f"clone: {os.strerror(errno)}")
-    return pid
 
 
 def _init(request: dict, stdin_fd: int, out_w: int, err_w: int, status_fd: int) -> None:

@@ -24,7 +24,6 @@ the caller's end of the socket closes or its parent dies.
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import marshal
 import os
@@ -107,7 +106,7 @@ def _serve(sock: socket.socket, parent: int) -> None:
                 os.close(fd)
             continue
         try:
-            pid = _fork_into_new_pid_namespace()
+            pid = linux.clone(linux.CLONE_NEWPID)
         except OSError:
             pid = -1
         if pid == 0:
@@ -132,31 +131,6 @@ def _reap() -> None:
             pass
     except ChildProcessError:
         pass
-
-
-_CLONE = {"x86_64": 56, "aarch64": 220, "riscv64": 220}  # syscall numbers
-_SIGCHLD = 17
-
-
-def _fork_into_new_pid_namespace() -> int:
-    """`os.fork`, but the child is PID 1 of a new PID namespace: clone(CLONE_NEWPID) with
-    the interpreter's own before/after-fork steps around it (this process has one thread)."""
-    number = _CLONE.get(os.uname().machine)
-    if number is None:
-        raise OSError(38, "clone: unknown syscall number on this machine")
-    api, libc = ctypes.pythonapi, linux._lib()
-    libc.syscall.restype = ctypes.c_long
-    libc.syscall.argtypes = (ctypes.c_long,) * 6
-    api.PyOS_BeforeFork()
-    pid = libc.syscall(number, linux.CLONE_NEWPID | _SIGCHLD, 0, 0, 0, 0)
-    if pid == 0:
-        api.PyOS_AfterFork_Child()
-        return 0
-    errno = ctypes.get_errno()
-    api.PyOS_AfterFork_Parent()
-    if pid < 0:
-        raise OSError(errno, f"clone: {os.strerror(errno)}")
-    return pid
 
 
 def _init(config_fd: int, status_fd: int, stdin_fd: int, out_w: int, err_w: int) -> None:

@@ -34,6 +34,8 @@ PR_SET_CHILD_SUBREAPER = 36
 PR_SET_NO_NEW_PRIVS = 38
 
 _PIVOT_ROOT = {"x86_64": 155, "aarch64": 41, "riscv64": 41}  # syscall numbers
+_CLONE = {"x86_64": 56, "aarch64": 220, "riscv64": 220}
+_SIGCHLD = 17
 
 _libc = None
 
@@ -84,3 +86,26 @@ def prctl(option: int, arg2: int = 0, arg3: int = 0) -> None:
     lib = _lib()
     lib.prctl.argtypes = (ctypes.c_int,) + (ctypes.c_ulong,) * 4
     _check(lib.prctl(option, arg2, arg3, 0, 0), f"prctl {option}")
+
+
+def clone(flags: int) -> int:
+    """`os.fork` into new namespaces (``flags``, e.g. ``CLONE_NEWPID``: the child is PID 1
+    of its own PID namespace), with the interpreter's own before/after-fork steps around
+    it; the caller must have a single thread. Returns 0 in the child, its pid in the parent.
+    """
+    number = _CLONE.get(os.uname().machine)
+    if number is None:
+        raise OSError(38, "clone: unknown syscall number on this machine")
+    api, libc = ctypes.pythonapi, _lib()
+    libc.syscall.restype = ctypes.c_long
+    libc.syscall.argtypes = (ctypes.c_long,) * 6
+    api.PyOS_BeforeFork()
+    pid = libc.syscall(number, flags | _SIGCHLD, 0, 0, 0, 0)
+    if pid == 0:
+        api.PyOS_AfterFork_Child()
+        return 0
+    errno = ctypes.get_errno()
+    api.PyOS_AfterFork_Parent()
+    if pid < 0:
+        raise OSError(errno, f"clone: {os.strerror(errno)}")
+    return pid
