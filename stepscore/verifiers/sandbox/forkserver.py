@@ -39,7 +39,7 @@ import threading
 import time
 from collections.abc import Iterable
 
-from stepscore.verifiers.sandbox import forkworker
+from stepscore.verifiers.sandbox import forkworker, rootfs
 from stepscore.verifiers.sandbox.base import (
     PROGRAM,
     ExecResult,
@@ -103,7 +103,7 @@ class ForkServerSandbox(SandboxFront):
         if not sys.platform.startswith("linux") or os.geteuid() != 0:
             raise IsolationUnavailableError("the fork server needs root on Linux (namespaces)")
         self._python = os.path.realpath(sys.executable)
-        self._expose = tuple(os.path.realpath(path) for path in expose)
+        self._expose = rootfs.check_expose(tuple(os.path.realpath(p) for p in expose))
         self._imports = list(forkworker.WARM_IMPORTS if imports is None else imports)
         self._uid_base = uid_base
         self._recycle_after = recycle_after

@@ -96,7 +96,7 @@ class LocalSandbox(SandboxFront):
         self._python = os.path.realpath(python or sys.executable)
         if not os.access(self._python, os.X_OK):
             raise ValueError(f"python {python!r} is not an executable file")
-        self._expose = tuple(os.path.realpath(path) for path in expose)
+        self._expose = rootfs.check_expose(tuple(os.path.realpath(p) for p in expose))
         self._uid_base = uid_base
         self._namespaces, self._uid_drop, reason = self._choose(mode)
         self._isolation = _isolation_of(self._namespaces, self._uid_drop)

@@ -152,3 +152,20 @@ def mount_writable(size: int, uid: int) -> None:
             os.chown(source, owner, owner)
         linux.mount(source, target, None, linux.MS_BIND)
     linux.umount2(RW_DIR, linux.MNT_DETACH)
+
+
+def shadowed(path: str) -> bool:
+    """Whether a host ``path`` would be hidden in a job by the job's own writable
+    mounts (/tmp, /dev/shm, /job): exposing it there cannot work."""
+    return any((path + "/").startswith(point + "/") for point in WRITABLE_POINTS)
+
+
+def check_expose(paths: tuple[str, ...]) -> tuple[str, ...]:
+    """``paths`` to expose read-only, or ValueError naming one the job could not see."""
+    for path in paths:
+        if shadowed(path):
+            raise ValueError(
+                f"cannot expose {path}: the job's own /tmp, /dev/shm and /job cover it; "
+                "move it (e.g. a virtual environment) out of those folders"
+            )
+    return paths

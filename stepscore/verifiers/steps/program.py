@@ -26,6 +26,7 @@ a value against what the question meant. A step still running at the deadline is
 from __future__ import annotations
 
 import importlib.util
+import logging
 import os
 import secrets
 import threading
@@ -41,11 +42,13 @@ from stepscore.verifiers.sandbox import (
     Job,
     LocalSandbox,
     Sandbox,
+    rootfs,
 )
 from stepscore.verifiers.steps.check import StepVerdict
 from stepscore.verifiers.steps.layout import ProgramLayout, layout
 from stepscore.verifiers.steps.tracer import harness_source, read_records
 
+log = logging.getLogger(__name__)
 __all__ = [
     "LAZY_MODULES",
     "ProgramAnswer",
@@ -297,6 +300,9 @@ def _lazy_paths() -> tuple[tuple[str, ...], tuple[str, ...]]:
             if spec is None or not spec.submodule_search_locations:
                 continue
             root = os.path.dirname(os.path.realpath(next(iter(spec.submodule_search_locations))))
+            if rootfs.shadowed(root):
+                log.warning("%s is under %s, which jobs cannot see: programs lack it", name, root)
+                continue
             names.append(name)
             paths += [] if root in paths else [root]
         _LAZY = (tuple(paths), tuple(names))

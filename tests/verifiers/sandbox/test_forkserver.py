@@ -148,3 +148,11 @@ def test_closed_sandbox_reports_an_error() -> None:
     sandbox.close()
     result = sandbox.run("pass", **LIMITS)
     assert result.status == "sandbox_error"
+
+
+def test_a_folder_the_jobs_own_tmp_would_hide_cannot_be_exposed(tmp_path) -> None:
+    from stepscore.verifiers.sandbox import rootfs
+
+    assert rootfs.shadowed("/tmp/x/site-packages") and not rootfs.shadowed("/var/tmp/x")
+    with pytest.raises(ValueError, match="cannot expose /tmp/"):
+        ForkServerSandbox(expose=["/tmp/stepscore-not-visible"])
