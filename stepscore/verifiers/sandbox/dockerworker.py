@@ -279,19 +279,7 @@ def _init(request: dict, stdin_fd: int, out_w: int, err_w: int, status_fd: int) 
         _write("/proc/self/oom_score_adj", "1000")  # the job, not the server, if memory runs out
         linux.prctl(linux.PR_SET_DUMPABLE, 0)
         _drop_capabilities()
-        pid = os.fork()
-        if pid == 0:
-            try:
-                forkworker._become_job(request, status_fd, stdin_fd, out_w, err_w)
-            except BaseException as exc:
-                jobinit._report(status_fd, f"E job: {jobinit._describe(exc)}")
-            os._exit(127)
-        for fd in (stdin_fd, out_w, err_w):
-            os.close(fd)
-        while True:
-            wpid, status, usage = jobinit._wait4(-1)
-            if wpid == pid:
-                break
+        status, usage = forkworker.run_job(request, status_fd, stdin_fd, out_w, err_w)
         _kill_the_rest()
         cpu = usage.ru_utime + usage.ru_stime
         jobinit._report(status_fd, f"J {jobinit._ending(status)} {cpu:.6f}")

@@ -143,25 +143,31 @@ def _init(config_fd: int, status_fd: int, stdin_fd: int, out_w: int, err_w: int)
         rootfs.mount_writable(config["writable_bytes"], config["uid"])
         flags = linux.MS_NOSUID | linux.MS_NODEV | linux.MS_NOEXEC
         linux.mount("proc", "/proc", "proc", flags)  # this PID namespace's
-        pid = os.fork()
-        if pid == 0:
-            try:
-                _become_job(config, status_fd, stdin_fd, out_w, err_w)
-            except BaseException as exc:
-                jobinit._report(status_fd, f"E job: {jobinit._describe(exc)}")
-            os._exit(127)
-        for fd in (stdin_fd, out_w, err_w):
-            os.close(fd)
-        while True:
-            wpid, status, usage = jobinit._wait4(-1)
-            if wpid == pid:
-                break
+        status, usage = run_job(config, status_fd, stdin_fd, out_w, err_w)
         cpu = usage.ru_utime + usage.ru_stime
         jobinit._report(status_fd, f"J {jobinit._ending(status)} {cpu:.6f}")
     except BaseException as exc:
         jobinit._report(status_fd, f"E init: {jobinit._describe(exc)}")
         os._exit(127)
     os._exit(0)
+
+
+def run_job(config: dict, status_fd: int, stdin_fd: int, out_w: int, err_w: int) -> tuple:
+    """From the job's init: fork the job, let go of its pipes, reap until the job itself
+    ends; its ``(wait status, rusage)``. Shared with the Docker worker's init."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            _become_job(config, status_fd, stdin_fd, out_w, err_w)
+        except BaseException as exc:
+            jobinit._report(status_fd, f"E job: {jobinit._describe(exc)}")
+        os._exit(127)
+    for fd in (stdin_fd, out_w, err_w):
+        os.close(fd)
+    while True:
+        wpid, status, usage = jobinit._wait4(-1)
+        if wpid == pid:
+            return status, usage
 
 
 def _become_job(config: dict, status_fd: int, stdin_fd: int, out_w: int, err_w: int) -> None:
