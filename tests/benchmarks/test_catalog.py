@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import doctest
-import importlib
 import json
 import shutil
 import subprocess
@@ -499,18 +497,3 @@ def test_the_probe_gives_up_on_a_closed_port_quickly() -> None:
     started = time.monotonic()
     assert REAL_PROBE("http://127.0.0.1:9", 2.0) is False  # loopback only: the discard port
     assert time.monotonic() - started < 2.5
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        "stepscore.benchmarks.benchmark",
-        "stepscore.benchmarks.builtin",
-        "stepscore.benchmarks.catalog",
-        "stepscore.benchmarks.samples",
-    ],
-)
-def test_docstring_examples(name: str) -> None:
-    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0
-    assert result.failed == 0

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import doctest
-import importlib
 import itertools
 import json
 import math
@@ -37,21 +35,6 @@ from stepscore.benchmarks.metrics import (
     weighted_best_of_n,
 )
 from stepscore.errors import UnknownNameError
-
-MODULES = [
-    "stepscore.benchmarks.metrics",
-    "stepscore.benchmarks.metrics.outcome",
-    "stepscore.benchmarks.metrics.processbench",
-    "stepscore.benchmarks.metrics.prmbench",
-    "stepscore.benchmarks.metrics.selection",
-]
-
-
-@pytest.mark.parametrize("name", MODULES)
-def test_docstring_examples(name: str) -> None:
-    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0
-    assert result.failed == 0
 
 
 def test_all_is_sorted_and_real() -> None:

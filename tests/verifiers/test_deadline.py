@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
-import doctest
 import gc
 import multiprocessing
 import operator
@@ -25,7 +24,6 @@ from pathlib import Path
 import pytest
 
 from stepscore.errors import UnknownNameError
-from stepscore.verifiers import deadline as deadline_mod
 from stepscore.verifiers.deadline import (
     DeadlinePool,
     DeadlineResult,
@@ -400,10 +398,6 @@ def test_overhead_of_a_trivial_call_is_well_under_a_millisecond(pool: DeadlinePo
     for _ in range(n):
         pool.run(operator.add, 1, 2, deadline_s=10)
     assert (time.perf_counter() - start) / n < 0.002  # ~0.1 ms measured; slack for CI
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(deadline_mod).failed == 0
 
 
 def test_works_when_the_main_script_comes_from_stdin() -> None:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import doctest
 import math
 import pickle
 
 import pytest
 
 from stepscore.errors import UnknownNameError
-from stepscore.verifiers.math import config as config_mod
 from stepscore.verifiers.math.config import PERCENT_POLICIES, UNIT_POLICIES, MathConfig
 
 
@@ -66,7 +64,3 @@ def test_unknown_policies_suggest_the_known_ones() -> None:
         MathConfig(percent="eiter")  # type: ignore[arg-type]
     with pytest.raises(UnknownNameError, match="unit policy"):
         MathConfig(units="drop")  # type: ignore[arg-type]
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(config_mod).failed == 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import pickle
 import threading
 import time
@@ -581,10 +580,6 @@ def test_an_internal_failure_is_reported_not_raised(monkeypatch: pytest.MonkeyPa
     result = cheap_compare("x+1", "1+x")
     assert result is not None and result.status == "error" and not result.equal
     assert "RuntimeError" in result.reason
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(equivalence_mod).failed == 0
 
 
 # --- properties -------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import json
 import re
 import time
@@ -389,10 +388,6 @@ def test_all_is_sorted_and_complete() -> None:
         if not name.startswith("_") and not isinstance(value, types.ModuleType)
     }
     assert set(math_pkg.__all__) == public
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(extract_mod).failed == 0
 
 
 # --- real data --------------------------------------------------------------------------

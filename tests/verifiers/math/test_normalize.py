@@ -3,15 +3,12 @@ well-formedness checks."""
 
 from __future__ import annotations
 
-import doctest
 import time
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stepscore.verifiers.math import normalize as normalize_mod
-from stepscore.verifiers.math import wellformed as wellformed_mod
 from stepscore.verifiers.math.config import MathConfig
 from stepscore.verifiers.math.normalize import normalize_answer
 from stepscore.verifiers.math.wellformed import brace_pairs, malformed_reason
@@ -170,8 +167,3 @@ def test_linear_time_on_hostile_input() -> None:
 def test_type_error_on_non_str() -> None:
     with pytest.raises(TypeError):
         normalize_answer(5)  # type: ignore[arg-type]
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(normalize_mod).failed == 0
-    assert doctest.testmod(wellformed_mod).failed == 0
