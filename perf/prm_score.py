@@ -28,6 +28,7 @@ import time
 import torch
 
 from stepscore.benchmarks.catalog import load_benchmark
+from stepscore.prm.encode import TraceEncoder
 from stepscore.prm.forward import pad_batch, plan_batches
 from stepscore.prm.hf import HFStepScorer
 from stepscore.prm.scratch import build_model, train_tokenizer
@@ -114,9 +115,7 @@ def main() -> None:
         measure(HFStepScorer.from_pretrained(args.model), traces, args.batch_size, args.repeats)
         return
     tok = train_tokenizer([t.prompt + "\n" + t.text for t in traces], vocab_size=4000)
-    tokens = sum(len(e.input_ids) for e in HFStepScorer(
-        build_model(tok, "token-classification", hidden_size=8, layers=1, heads=1), tok
-    ).encoder.encode(traces))  # fmt: skip
+    tokens = sum(len(e.input_ids) for e in TraceEncoder(tok, args.family).encode(traces))
     print(f"{tokens} tokens with a BPE tokenizer trained on them (vocabulary 4000)")
     for size in args.sizes.split(","):
         hidden, layers = (int(v) for v in size.split("x"))

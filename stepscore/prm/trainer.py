@@ -41,17 +41,6 @@ class TrainOutcome:
     seconds: float
 
 
-class _Examples(torch.utils.data.Dataset):
-    def __init__(self, examples: list[dict[str, Any]]) -> None:
-        self.examples = examples
-
-    def __len__(self) -> int:
-        return len(self.examples)
-
-    def __getitem__(self, index: int) -> dict[str, Any]:
-        return self.examples[index]
-
-
 def _collate(batch: list[dict[str, Any]]) -> dict[str, Any]:
     # Kept as plain lists: `PRMTrainer.compute_loss` pads them through the scorer.
     return {"examples": batch}
@@ -168,8 +157,9 @@ def run_training(
     trainer = PRMTrainer(
         model=scorer.model,
         args=args,
-        train_dataset=_Examples(examples),
-        eval_dataset=_Examples(examples[:1]) if eval_traces else None,
+        train_dataset=examples,  # a list is a map-style dataset
+        # Trainer wants an eval dataset to schedule evals; ours scores eval_traces instead.
+        eval_dataset=examples[:1] if eval_traces else None,
         data_collator=_collate,
         scorer=scorer,
         eval_traces=eval_traces,
