@@ -279,8 +279,12 @@ def _init(request: dict, stdin_fd: int, out_w: int, err_w: int, status_fd: int) 
         _write("/proc/self/oom_score_adj", "1000")  # the job, not the server, if memory runs out
         linux.prctl(linux.PR_SET_DUMPABLE, 0)
         _drop_capabilities()
-        status, usage = forkworker.run_job(request, status_fd, stdin_fd, out_w, err_w)
-        _kill_the_rest()
+        status, usage = forkworker.run_job(
+            lambda: forkworker._become_job(request, status_fd, stdin_fd, out_w, err_w),
+            status_fd,
+            (stdin_fd, out_w, err_w),
+        )
+        forkworker.kill_the_rest()
         cpu = usage.ru_utime + usage.ru_stime
         jobinit._report(status_fd, f"J {jobinit._ending(status)} {cpu:.6f}")
     except BaseException as exc:
@@ -296,18 +300,6 @@ def _close_all_but(keep: list[int]) -> None:
             os.closerange(low, fd)
             low = fd + 1
     os.closerange(low, 1 << 20)
-
-
-def _kill_the_rest() -> None:
-    """SIGKILL every other process of this PID namespace and reap until none is left."""
-    while True:
-        with contextlib.suppress(OSError):
-            os.kill(-1, signal.SIGKILL)
-        try:
-            while os.waitpid(-1, 0)[0] > 0:
-                pass
-        except ChildProcessError:
-            return
 
 
 class _CapHeader(ctypes.Structure):

@@ -1,17 +1,21 @@
-"""The warm fork-server backend: namespace isolation at the cost of a few forks per job.
+"""The warm fork-server backend: namespace isolation at the cost of one fork per job.
 
 `ForkServerSandbox` starts one server process (`forkworker`) that already sits in its own
 mount and network namespaces, on the read-only allow-listed root (`rootfs`), with the
-interpreter warm (common standard-library modules imported). Each job is a fork of that
-pristine server, in a PID namespace of its own (every process it starts dies with it), a
-mount and IPC namespace of its own with a fresh ``file_mb`` tmpfs at ``/job``, ``/tmp``
+interpreter warm (common standard-library modules imported). The server forks one *slot*
+per concurrent worker: an init that is PID 1 of a PID namespace of its own and runs jobs
+one after another. Each job is a fork of that init (so of the pristine server), with a
+mount and IPC namespace of its own and a fresh ``file_mb`` tmpfs at ``/job``, ``/tmp``
 and ``/dev/shm``, a uid of its own, no_new_privs and rlimits; it runs the program with
-``exec(compile(program, "/job/main.py", "exec"))``: no interpreter start-up.
+``exec(compile(program, "/job/main.py", "exec"))``: no interpreter start-up. When the
+job's main process ends, init SIGKILLs every process left in its PID namespace and reaps
+them before it reports, so no process outlives its job; a job stopped for time or
+output is ended by SIGKILL to its init (the whole namespace), and that slot is not reused.
 
-The server is root and non-dumpable and in no job's PID namespace, and every job runs
-under another uid with the server's socket closed, so no job can signal, trace or write
-the server, nor reach a later job. A server that dies is started again (and the job
-retried once); ``recycle_after`` jobs also start a fresh one.
+The server and every init are root and non-dumpable and no job holds their sockets,
+while every job runs under another uid, so no job can signal, trace or write them, nor
+reach a later job. A server that dies is started again (and the job retried once);
+``recycle_after`` jobs also start a fresh one.
 
 Differences from `LocalSandbox` a program may notice: ``sys.flags`` are those of ``-I -S``
 (the job's directory is still first on ``sys.path``), the warm modules are already in
@@ -70,8 +74,78 @@ _ISOLATION = Isolation(
 )
 
 
+_IDLE_SLOTS = 16  # idle slots kept per server; more concurrent jobs open and close their own
+
+
 class _ServerDown(Exception):
     pass
+
+
+class _Server:
+    """One server process, its socket, and the slots (warm inits) it has given out."""
+
+    def __init__(self, proc: subprocess.Popen, sock: socket.socket) -> None:
+        self.proc, self.sock = proc, sock
+        self.served = 0  # jobs given to its slots
+        self.busy = 0  # slots running a job now
+        self.retired = False
+        self.idle: list[_Slot] = []
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def open_slot(self) -> _Slot:
+        """A new slot: its init is PID 1 of a fresh PID namespace, forked from the server."""
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            self.sock.settimeout(_START_S)
+            try:
+                socket.send_fds(self.sock, [b"s"], [theirs.fileno()])
+                message, pidfds, _, _ = socket.recv_fds(self.sock, 16, 1)
+            finally:
+                self.sock.settimeout(None)
+        except BaseException:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
+        if message == b"p" and len(pidfds) == 1:
+            return _Slot(self, ours, pidfds[0])
+        ours.close()
+        for fd in pidfds:
+            os.close(fd)
+        if message == b"f":
+            raise OSError("the server could not fork")
+        raise _ServerDown(f"unexpected answer {message!r}")
+
+    def stop(self) -> None:
+        """Close the server (its slots die with it: PDEATHSIG) and wait for it."""
+        for slot in self.idle:
+            slot.close()
+        self.idle.clear()
+        self.sock.close()  # the server exits when it sees EOF
+        try:
+            self.proc.wait(2.0)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(OSError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+
+class _Slot:
+    """A warm init in its own PID namespace that runs one job at a time."""
+
+    __slots__ = ("pidfd", "server", "sock")
+
+    def __init__(self, server: _Server, sock: socket.socket, pidfd: int) -> None:
+        self.server, self.sock, self.pidfd = server, sock, pidfd
+
+    def close(self, *, kill: bool = False) -> None:
+        """Let the slot go: init exits at EOF; ``kill``: SIGKILL its namespace and wait."""
+        if kill:
+            _kill(self.pidfd)
+        self.sock.close()
+        os.close(self.pidfd)
 
 
 class ForkServerSandbox(SandboxFront):
@@ -80,7 +154,8 @@ class ForkServerSandbox(SandboxFront):
     ``require``: protections the caller cannot do without (all but ``seccomp`` are given).
     ``expose``: more host directories to show jobs read-only. ``imports``: the modules the
     server imports before forking (default: `forkworker.WARM_IMPORTS`). ``recycle_after``:
-    start a fresh server after this many jobs (0: never).
+    start a fresh server after this many jobs (0: never); jobs running on the old one
+    finish first.
     """
 
     def __init__(
@@ -108,13 +183,12 @@ class ForkServerSandbox(SandboxFront):
         self._uid_base = uid_base
         self._recycle_after = recycle_after
         self._lock = threading.Lock()
-        self._proc: subprocess.Popen | None = None
-        self._sock: socket.socket | None = None
-        self._served = 0
+        self._server: _Server | None = None
+        self._retired: list[_Server] = []
         self._closed = False
         with self._lock:
             try:
-                self._start()
+                self._server = self._start()
             except _ServerDown as exc:
                 raise IsolationUnavailableError(f"the fork server did not start: {exc}") from None
         probe = self.run("print('ok')", timeout_s=30, memory_mb=512)
@@ -135,21 +209,25 @@ class ForkServerSandbox(SandboxFront):
     @property
     def server_pid(self) -> int | None:
         """The current server's pid (None when none runs)."""
-        return self._proc.pid if self._proc is not None else None
+        server = self._server
+        return server.proc.pid if server is not None else None
 
     def close(self) -> None:
-        """Stop the server; jobs still running die with it."""
+        """Stop the servers; jobs still running die with them."""
         with self._lock:
             self._closed = True
-            self._stop_server()
+            servers = [s for s in (self._server, *self._retired) if s is not None]
+            self._server, self._retired = None, []
+            for server in servers:
+                server.stop()
 
-    # -- the server ---------------------------------------------------------------------
+    # -- servers and slots --------------------------------------------------------------
 
-    def _start(self) -> None:
+    def _start(self) -> _Server:
         """Start a server (the lock is held) and wait until it is warm."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
-            self._proc = subprocess.Popen(
+            proc = subprocess.Popen(
                 [self._python, "-I", "-S", "-X", "utf8", "-c", _BOOT, *self._args(theirs)],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
@@ -164,7 +242,7 @@ class ForkServerSandbox(SandboxFront):
             raise _ServerDown(f"cannot start: {exc}") from None
         finally:
             theirs.close()
-        self._sock, self._served = ours, 0
+        server = _Server(proc, ours)
         config = {
             "stage": _stage_dir(),
             "binds": _binds_for(self._python, self._expose),
@@ -177,63 +255,70 @@ class ForkServerSandbox(SandboxFront):
             answer = ours.recv(4096)
             ours.settimeout(None)
         except OSError as exc:
-            self._stop_server()
+            server.stop()
             raise _ServerDown(f"no answer: {exc}") from None
         if answer != b"ready":
-            self._stop_server()
+            server.stop()
             raise _ServerDown(answer.decode("utf-8", "replace") or "it exited")
+        return server
 
     @staticmethod
     def _args(theirs: socket.socket) -> list[str]:
         return [str(theirs.fileno()), str(os.getpid())]
 
-    def _stop_server(self) -> None:
-        sock, proc, self._sock, self._proc = self._sock, self._proc, None, None
-        if sock is not None:
-            sock.close()  # the server exits when it sees EOF
-        if proc is not None:
-            try:
-                proc.wait(2.0)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(OSError):
-                    os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+    def _retire(self, server: _Server) -> None:
+        """No new jobs for ``server`` (the lock is held); stop it once none runs."""
+        server.retired = True
+        if self._server is server:
+            self._server = None
+        for slot in server.idle:
+            slot.close()
+        server.idle.clear()
+        if server.busy:
+            self._retired.append(server)
+        else:
+            server.stop()
 
-    def _submit(self, fds: list[int]) -> int:
-        """Hand one job's descriptors to the server; the keeper's pidfd comes back."""
+    def _take(self) -> _Slot:
+        """A free slot of a live server, started or replaced as needed."""
         with self._lock:
             if self._closed:
                 raise _ServerDown("the sandbox is closed")
             for attempt in (0, 1):
-                dead = self._proc is None or self._proc.poll() is not None
-                if dead or (self._recycle_after and self._served >= self._recycle_after):
-                    self._stop_server()
-                    self._start()
+                server = self._server
+                if server is not None and (
+                    not server.alive()
+                    or (self._recycle_after and server.served >= self._recycle_after)
+                ):
+                    self._retire(server)
+                    server = None
+                if server is None:
+                    server = self._server = self._start()
                 try:
-                    return self._exchange(fds)
+                    slot = server.idle.pop() if server.idle else server.open_slot()
                 except (OSError, _ServerDown) as exc:
-                    self._stop_server()  # dead or wedged: replace it
+                    self._retire(server)  # dead or wedged: replace it
                     if attempt:
                         raise _ServerDown(f"the server failed twice: {exc}") from None
+                    continue
+                server.served += 1
+                server.busy += 1
+                return slot
             raise AssertionError("unreachable")
 
-    def _exchange(self, fds: list[int]) -> int:
-        sock = self._sock
-        assert sock is not None
-        sock.settimeout(_START_S)
-        try:
-            socket.send_fds(sock, [b"j"], fds)
-            message, pidfds, _, _ = socket.recv_fds(sock, 16, 1)
-        finally:
-            sock.settimeout(None)
-        if message == b"f" and not pidfds:
-            raise OSError("the server could not fork")
-        if message != b"p" or len(pidfds) != 1:
-            for fd in pidfds:
-                os.close(fd)
-            raise _ServerDown(f"unexpected answer {message!r}")
-        self._served += 1
-        return pidfds[0]
+    def _give_back(self, slot: _Slot, *, clean: bool) -> None:
+        """Return ``slot`` after a job; ``clean``: its init reported the job done."""
+        with self._lock:
+            server = slot.server
+            server.busy -= 1
+            keep = clean and not server.retired and len(server.idle) < _IDLE_SLOTS
+            if keep:
+                server.idle.append(slot)
+            if server.retired and not server.busy and server in self._retired:
+                self._retired.remove(server)
+                server.stop()
+        if not keep:
+            slot.close(kill=not clean)
 
     # -- one job ------------------------------------------------------------------------
 
@@ -263,24 +348,45 @@ class ForkServerSandbox(SandboxFront):
             theirs = [_sealed(marshal.dumps(config)), _sealed(stdin.encode("utf-8"))]
             theirs += [out_w, err_w, status_w]
             try:
-                pidfd = self._submit(theirs)
+                slot = self._hand_over(theirs)
             except _ServerDown as exc:
                 detail = f"fork server: {exc}"
                 return ExecResult(status="sandbox_error", returncode=None, detail=detail)
             finally:
                 for fd in theirs:
                     os.close(fd)
-            mine.append(pidfd)
-            return self._watch(pidfd, out_r, err_r, status_r, limits, start)
+            clean = False
+            try:
+                result, clean = self._watch(slot.pidfd, out_r, err_r, status_r, limits, start)
+            finally:
+                self._give_back(slot, clean=clean)
+            return result
         finally:
             for fd in mine:
                 with contextlib.suppress(OSError):
                     os.close(fd)
             _release_uid(uid)
 
+    def _hand_over(self, fds: list[int]) -> _Slot:
+        """Send one job's descriptors to a free slot (a second one if the first is dead)."""
+        for attempt in (0, 1):
+            slot = self._take()
+            try:
+                socket.send_fds(slot.sock, [b"j"], fds)
+            except OSError as exc:
+                self._give_back(slot, clean=False)
+                if attempt:
+                    raise _ServerDown(f"no slot took the job: {exc}") from None
+                continue
+            return slot
+        raise AssertionError("unreachable")
+
     def _watch(
         self, pidfd: int, out_r: int, err_r: int, status_r: int, limits: Limits, start: float
-    ) -> ExecResult:
+    ) -> tuple[ExecResult, bool]:
+        """Read the job's pipes until they all close (init closes the status pipe after
+        every process of the job is gone), its deadline or its output cap; the result and
+        whether the slot came out clean."""
         cap = limits.output_bytes
         out, err, report = bytearray(), bytearray(), bytearray()
         buffers = {out_r: out, err_r: err, status_r: report}
@@ -304,25 +410,23 @@ class ForkServerSandbox(SandboxFront):
                         continue
                     buffer = buffers[fd]
                     if fd == status_r:
-                        buffer += chunk
+                        buffer += chunk[:4096]
                     else:
                         buffer += chunk[: cap + 1 - len(buffer)]
                         if len(buffer) > cap:
                             stopped = "output_limit"
                 if stopped:
                     break
-            left = deadline - time.perf_counter()
-            if not stopped and not select.select([pidfd], [], [], max(0.0, left))[0]:
-                stopped = "timeout"  # its init still reaps a process that keeps running
             if stopped:
-                _kill(pidfd)
+                _kill(pidfd)  # the slot's whole PID namespace; the slot is not reused
         except BaseException:
             _kill(pidfd)
             raise
         _drain(status_r, report)
         wall = time.perf_counter() - start
         text = report.decode("utf-8", "replace")
-        return _result(text, None, stopped, out, err, limits, wall)
+        clean = not stopped and any(line.startswith("J ") for line in text.splitlines())
+        return _result(text, None, stopped, out, err, limits, wall), clean
 
 
 def _kill(pidfd: int) -> None:

@@ -1,35 +1,41 @@
-"""The warm fork server's side: one root process that forks a namespaced child per job.
+"""The warm fork server's side: one root process that forks a namespaced slot per worker.
 
 `stepscore.verifiers.sandbox.forkserver` starts ``python -I -S -X utf8 -c BOOT SOCK_FD
 PARENT_PID``; BOOT imports this module by path (like `jobinit`: standard library only).
 The server, still root::
 
     server (own mount + network namespace, read-only root, non-dumpable, warm imports)
-    └── init (per job, cloned as PID 1 of a new PID namespace; own mount + IPC namespace;
-        │    a fresh tmpfs at /job, /tmp, /dev/shm; a fresh /proc; reaps everything)
-        └── job (setsid, own uid, no_new_privs, rlimits) -> exec(compile(program))
+    └── init (per slot, cloned as PID 1 of a new PID namespace with a fresh /proc; runs
+        │    one job after another, and after each kills and reaps every process left)
+        └── job (per job: own mount + IPC namespace with a fresh tmpfs at /job, /tmp and
+                 /dev/shm; setsid, own uid, no_new_privs, rlimits) -> exec(compile(program))
 
-The job is a fork of the pristine server, so nothing one job does reaches the next: no
-process outlives its PID namespace, no file outlives its tmpfs, no SysV IPC outlives its
-IPC namespace, and the server itself (root, non-dumpable, in no job's PID namespace, its
-socket closed in every job) cannot be signalled, traced or written by a job.
+The job is a fork of the pristine server (through init, which runs no job code), so
+nothing one job does reaches the next: init kills every process of its PID namespace
+before it reports a job done, no file outlives the job's tmpfs and no SysV IPC its IPC
+namespace (both die with the job's last process), and neither the server nor init (root,
+non-dumpable, their sockets closed in every job) can be signalled, traced or written by
+a job.
 
-Requests arrive on a SOCK_SEQPACKET socket: one message of ``b"j"`` with five descriptors
-(config memfd, stdin memfd, stdout, stderr and status pipes); the answer is ``b"p"`` with
-a pidfd of init (``b"f"`` alone: the fork failed). SIGKILL to init kills the whole PID
-namespace; the pidfd turns readable only when every process of the job is gone. Reports
-go to the status pipe as `jobinit`'s do (``J`` and ``E`` lines). The server exits when
-the caller's end of the socket closes or its parent dies.
+The server's socket (SOCK_SEQPACKET) takes ``b"s"`` with one descriptor, the slot's end
+of a socket pair; the answer is ``b"p"`` with a pidfd of the slot's init (``b"f"`` alone:
+the clone failed). On its slot socket init takes ``b"j"`` with five descriptors (config
+memfd, stdin memfd, stdout, stderr and status pipes), runs the job, kills what is left,
+and reports on the status pipe as `jobinit` does (``J`` and ``E`` lines); the status
+pipe's EOF after a ``J`` line means the job and all its processes are gone and the slot
+is free again. A slot ends when its socket closes, and dies with the server.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import marshal
 import os
 import select
 import socket
 import sys
+from collections.abc import Callable
 
 try:
     import _signal as signal
@@ -101,7 +107,7 @@ def _serve(sock: socket.socket, parent: int) -> None:
             os._exit(0)
         if not message:
             os._exit(0)  # the caller closed its end
-        if message != b"j" or len(fds) != 5:
+        if message != b"s" or len(fds) != 1:
             for fd in fds:
                 os.close(fd)
             continue
@@ -111,10 +117,8 @@ def _serve(sock: socket.socket, parent: int) -> None:
             pid = -1
         if pid == 0:
             sock.close()
-            config_fd, stdin_fd, out_w, err_w, status_fd = fds
-            _init(config_fd, status_fd, stdin_fd, out_w, err_w)
-        for fd in fds:
-            os.close(fd)
+            _slot(fds[0])
+        os.close(fds[0])
         if pid < 0:
             socket.send_fds(sock, [b"f"], [])
             continue
@@ -133,41 +137,98 @@ def _reap() -> None:
         pass
 
 
-def _init(config_fd: int, status_fd: int, stdin_fd: int, out_w: int, err_w: int) -> None:
-    """PID 1 of the job's namespaces: its own mounts and IPC, start the job, reap, report."""
+def _slot(slot_fd: int) -> None:
+    """PID 1 of a slot's PID namespace: run the jobs that come on ``slot_fd``, one at a time."""
     try:
         linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)  # the server died: all die
-        with os.fdopen(config_fd, "rb") as handle:
-            config = marshal.loads(handle.read())
-        linux.unshare(linux.CLONE_NEWNS | linux.CLONE_NEWIPC)
-        rootfs.mount_writable(config["writable_bytes"], config["uid"])
+        linux.unshare(linux.CLONE_NEWNS)
         flags = linux.MS_NOSUID | linux.MS_NODEV | linux.MS_NOEXEC
         linux.mount("proc", "/proc", "proc", flags)  # this PID namespace's
-        status, usage = run_job(config, status_fd, stdin_fd, out_w, err_w)
+        slot = socket.socket(fileno=slot_fd)
+    except BaseException:
+        os._exit(127)
+    while True:
+        try:
+            message, fds, _, _ = socket.recv_fds(slot, 16, 8)
+        except OSError:
+            os._exit(0)
+        if message != b"j" or len(fds) != 5:
+            os._exit(0)  # the caller closed the slot (or broke the protocol)
+        try:
+            _init_one(*fds)
+        except BaseException:
+            os._exit(127)
+
+
+def _init_one(config_fd: int, stdin_fd: int, out_w: int, err_w: int, status_fd: int) -> None:
+    """One job from init: start it, wait for it, kill and reap the rest, report. Init
+    never reads the job's config: no job's data is in the heap later jobs are forked from."""
+    handed = (config_fd, stdin_fd, out_w, err_w)
+    try:
+        status, usage = run_job(
+            lambda: _start_job(config_fd, status_fd, stdin_fd, out_w, err_w), status_fd, handed
+        )
+        kill_the_rest()
         cpu = usage.ru_utime + usage.ru_stime
         jobinit._report(status_fd, f"J {jobinit._ending(status)} {cpu:.6f}")
     except BaseException as exc:
+        kill_the_rest()
         jobinit._report(status_fd, f"E init: {jobinit._describe(exc)}")
-        os._exit(127)
-    os._exit(0)
+        raise
+    finally:
+        os.close(status_fd)
 
 
-def run_job(config: dict, status_fd: int, stdin_fd: int, out_w: int, err_w: int) -> tuple:
-    """From the job's init: fork the job, let go of its pipes, reap until the job itself
-    ends; its ``(wait status, rusage)``. Shared with the Docker worker's init."""
-    pid = os.fork()
+def _start_job(config_fd: int, status_fd: int, stdin_fd: int, out_w: int, err_w: int) -> None:
+    """In the job, still root: its config, its own mount and IPC namespaces and writable
+    tmpfs; then become the job."""
+    with os.fdopen(config_fd, "rb") as handle:
+        config = marshal.loads(handle.read())
+    linux.unshare(linux.CLONE_NEWNS | linux.CLONE_NEWIPC)
+    rootfs.mount_writable(config["writable_bytes"], config["uid"])
+    _become_job(config, status_fd, stdin_fd, out_w, err_w)
+
+
+def run_job(start: Callable[[], None], status_fd: int, handed: tuple[int, ...]) -> tuple:
+    """From a PID namespace's init: fork a child that runs ``start()`` (which becomes the
+    job and never returns; a failure is reported on ``status_fd``), close the ``handed``
+    descriptors (the child's now), reap until that child ends; its ``(wait status,
+    rusage)``. Shared with the Docker worker's init."""
+    try:
+        pid = os.fork()
+    except BaseException:
+        _close(*handed)
+        raise
     if pid == 0:
         try:
-            _become_job(config, status_fd, stdin_fd, out_w, err_w)
+            start()
         except BaseException as exc:
             jobinit._report(status_fd, f"E job: {jobinit._describe(exc)}")
         os._exit(127)
-    for fd in (stdin_fd, out_w, err_w):
-        os.close(fd)
+    _close(*handed)
     while True:
         wpid, status, usage = jobinit._wait4(-1)
         if wpid == pid:
             return status, usage
+
+
+def _close(*fds: int) -> None:
+    for fd in fds:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+
+
+def kill_the_rest() -> None:
+    """From a PID namespace's init: SIGKILL every other process of the namespace and reap
+    until none is left. Shared with the Docker worker's init."""
+    while True:
+        with contextlib.suppress(OSError):
+            os.kill(-1, signal.SIGKILL)
+        try:
+            while os.waitpid(-1, 0)[0] > 0:
+                pass
+        except ChildProcessError:
+            return
 
 
 def _become_job(config: dict, status_fd: int, stdin_fd: int, out_w: int, err_w: int) -> None:

@@ -4,6 +4,7 @@ that is replaced when it dies. (Hostile programs: `test_attacks`, parametrized o
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import sys
 import time
@@ -107,6 +108,7 @@ print(math.pi > 3.1, "LEAK" in os.environ, os.path.exists("/tmp/leak"),
 def test_server_memory_is_out_of_reach(sandbox: ForkServerSandbox) -> None:
     program = f"""
 import os
+import secrets
 for target in ("1", "{sandbox.server_pid}"):
     try:
         open(f"/proc/{{target}}/mem", "r+b")
@@ -156,3 +158,62 @@ def test_a_folder_the_jobs_own_tmp_would_hide_cannot_be_exposed(tmp_path) -> Non
     assert rootfs.shadowed("/tmp/x/site-packages") and not rootfs.shadowed("/var/tmp/x")
     with pytest.raises(ValueError, match="cannot expose /tmp/"):
         ForkServerSandbox(expose=["/tmp/stepscore-not-visible"])
+
+
+def _memory_holds(pid: int, needle: bytes) -> bool:
+    """Whether ``needle`` is anywhere in the readable memory of process ``pid`` (root)."""
+    fd = os.open(f"/proc/{pid}/mem", os.O_RDONLY)
+    try:
+        with open(f"/proc/{pid}/maps") as maps:
+            regions = [line.split() for line in maps]
+        for fields in regions:
+            if not fields[1].startswith("r") or fields[-1] in ("[vvar]", "[vsyscall]"):
+                continue
+            low, high = (int(x, 16) for x in fields[0].split("-"))
+            try:
+                if needle in os.pread(fd, high - low, low):
+                    return True
+            except OSError:
+                continue
+        return False
+    finally:
+        os.close(fd)
+
+
+def _pid_of(pidfd: int) -> int:
+    with open(f"/proc/self/fdinfo/{pidfd}") as info:
+        return next(int(line.split()[1]) for line in info if line.startswith("Pid:"))
+
+
+def test_no_job_data_where_later_jobs_are_forked_from(sandbox: ForkServerSandbox) -> None:
+    """A later job is a fork of the server through a slot's init: neither may ever hold
+    an earlier job's program, files or input (its own memory would show them)."""
+    marker = "stepscore-" + secrets.token_hex(12)
+    program = f"print(len({marker!r}), open('data.txt').read() == input())"
+    result = sandbox.run(program, stdin=marker + "\n", files={"data.txt": marker}, **LIMITS)
+    assert result.stdout == f"{len(marker)} True\n", result
+    server = sandbox._server
+    assert server is not None and server.idle
+    for pid in (server.proc.pid, *(_pid_of(slot.pidfd) for slot in server.idle)):
+        assert not _memory_holds(pid, marker.encode()), pid
+
+
+def test_slots_are_reused_until_a_job_is_stopped() -> None:
+    with ForkServerSandbox() as sandbox:
+        server = sandbox._server
+        assert server is not None
+        first = {_pid_of(slot.pidfd) for slot in server.idle}
+        # a daemon that outlives its job's main process is killed before the slot is free
+        daemon = "import os\nif os.fork() == 0:\n    os.setsid()\n    import time; time.sleep(60)\n"
+        for program in ("print(1)", daemon):
+            assert sandbox.run(program, **LIMITS).ok
+        assert {_pid_of(slot.pidfd) for slot in server.idle} == first
+        # /proc of the slot's namespace: init and the job (no daemon left): 2 pid folders
+        listing = "import os; print(sorted(p for p in os.listdir('/proc') if p.isdigit()))"
+        assert len(eval(sandbox.run(listing, **LIMITS).stdout)) == 2
+        assert sandbox.run("import time; time.sleep(30)", timeout_s=0.5, memory_mb=256).status == (
+            "timeout"
+        )
+        assert sandbox.run("print('next')", **LIMITS).stdout == "next\n"
+        after = {_pid_of(slot.pidfd) for slot in server.idle}
+        assert after and first.isdisjoint(after)
