@@ -266,7 +266,7 @@ class DockerSandbox(SandboxFront):
         blobs = {name: text.encode("utf-8", "surrogatepass") for name, text in files.items()}
         blobs[PROGRAM] = program.encode("utf-8", "surrogatepass")
         rlimits = _rlimits(limits, _UID)
-        rlimits["RLIMIT_NPROC"] = limits.processes + 2  # the server and init share the count
+        rlimits["RLIMIT_NPROC"] = limits.processes + 3  # relay, zygote and init share the count
         request = {
             "uid": 0,  # no uid change: the container's one uid, in a PID namespace of its own
             "files": blobs,

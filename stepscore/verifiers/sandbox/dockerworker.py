@@ -3,39 +3,43 @@
 `stepscore.verifiers.sandbox.docker` starts ``python -I -S -c BOOT`` in the container, which
 connects to a Unix socket the host made for it (its stdin and stdout from then on); the
 host sends, as the first message, the source of this module and of the ones it uses (`linux`,
-`rootfs`, `jobinit`, `forkworker`), so the code in the container is always the library's
-own; standard library only. The container runs as uid 65534 with every capability
-dropped; the server then takes a user namespace of its own (an identity map of that one
-uid) and a mount namespace, which let it do what it needs without any host privilege::
+`rootfs`, `jobinit`, `forkworker`, `slots`), so the code in the container is always the
+library's own; standard library only. The container runs as uid 65534 with every
+capability dropped; the server then takes a user namespace of its own (an identity map of
+that one uid) and a mount namespace, which let it do what it needs without any host
+privilege::
 
     container (no network, read-only root, pids/memory/CPU limits, seccomp profile)
-    └── server (uid 65534, non-dumpable; its own userns + mount ns; warm imports)
-        │   one tmpfs at /.rw seen at /job, /tmp and /dev/shm, resized to file_mb and
-        │   emptied after every job
-        └── init (per job: PID 1 of a new PID + IPC namespace, no capabilities)
-            └── job (setsid, rlimits) -> exec(compile(program)) as `forkworker` does
+    └── relay (uid 65534, non-dumpable; its own userns + mount ns; warm imports)
+        │   reads requests, watches the job's pipes, answers; one tmpfs at /.rw seen
+        │   at /job, /tmp and /dev/shm, resized to file_mb and emptied after every job
+        └── zygote (forked before any request: it never holds a job's data)
+            └── init (the slot: PID 1 of a PID namespace, forked once, runs job after
+                │    job and kills and reaps every process left after each)
+                └── job (own IPC namespace, no capabilities, setsid, rlimits)
+                    -> exec(compile(program)) as `forkworker` does
 
-Nothing a job does reaches the server: the server is outside the job's PID namespace (so
-``kill``, ``kill(-1)`` and ``ptrace`` cannot name it), non-dumpable (so ``/proc/PID/mem``
-is closed), and the job holds none of its descriptors. When the job's main process ends,
-init kills and reaps everything else in its namespace before it reports, so no process
-outlives the job; a job stopped for time or output is ended by SIGKILL to its init.
+Nothing a job does reaches the relay, the zygote or a later job: they are outside the
+job's PID namespace or its PID 1 (so ``kill``, ``kill(-1)`` and ``ptrace`` cannot name
+them, and signals from inside do not reach init), all are non-dumpable (so
+``/proc/PID/mem`` is closed), the job holds none of their descriptors, and every job is
+a fork of a process that has never read a job's program, input or output. A job stopped
+for time or output is ended by SIGKILL to its init, and its slot is replaced.
 
-Protocol on that socket, each message ``>I`` length-prefixed: requests
+Protocol on the host's socket, each message ``>I`` length-prefixed: requests
 are marshalled dicts (host and container run the same interpreter, see `image`); answers
 are ``>III`` (JSON header, stdout, stderr lengths) followed by the three parts.
 """
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import gc
 import json
 import marshal
 import os
-import select
 import shutil
+import socket
 import struct
 import sys
 import time
@@ -46,14 +50,16 @@ except ImportError:  # pragma: no cover
     import signal  # type: ignore[no-redef]
 
 try:
-    from . import forkworker, jobinit, linux, rootfs
+    from . import forkworker, jobinit, linux, rootfs, slots
 except ImportError:  # the container: the modules were sent by the host
     import forkworker  # type: ignore[no-redef]
     import jobinit  # type: ignore[no-redef]
     import linux  # type: ignore[no-redef]
     import rootfs  # type: ignore[no-redef]
+    import slots  # type: ignore[no-redef]
 
-MODULES = ("linux", "rootfs", "jobinit", "forkworker", "dockerworker")  # in import order
+# in import order
+MODULES = ("linux", "rootfs", "jobinit", "forkworker", "slots", "dockerworker")
 BOOT = (  # connect to the host's socket, take it as stdin and stdout, load the modules
     "import os,sys,marshal,socket\n"
     "s=socket.socket(socket.AF_UNIX);s.connect('/run/stepscore/sock')\n"
@@ -71,8 +77,7 @@ BOOT = (  # connect to the host's socket, take it as stdin and stdout, load the 
 )
 LENGTH = struct.Struct(">I")
 ANSWER = struct.Struct(">III")
-_GRACE_S = 5.0
-_CHUNK = 1 << 16
+_START_S = 30.0
 _CLONE_NEWUSER = 0x10000000
 _VIEWS = (("job", rootfs.JOB_DIR, 0o700), ("tmp", "/tmp", 0o1777), ("shm", "/dev/shm", 0o1777))
 
@@ -85,20 +90,43 @@ def main() -> None:
         linux.prctl(linux.PR_SET_DUMPABLE, 0)  # same uid as the jobs: keep /proc/PID/mem shut
         size = _mount_writable(config["writable_bytes"])
         forkworker._warm(config["imports"])
+        gc.collect()
+        gc.freeze()  # keep the warm heap shared with every fork
+        zygote = _start_zygote()
+        slot = slots.open_slot(zygote, _START_S)
     except BaseException as exc:
         _answer({"error": jobinit._describe(exc)}, b"", b"")
         os._exit(1)
-    gc.collect()
-    gc.freeze()  # keep the warm heap shared with every fork
     _answer({"ready": True}, b"", b"")
     while True:
         request = marshal.loads(_read_message())
         if request.get("writable_bytes", size) != size:
             size = _resize(request["writable_bytes"])
-        header, out, err = _one_job(request)
+        header, out, err, slot = _one_job(request, zygote, slot)
         if not _wipe():
             size = _mount_writable(size)  # something would not go: a fresh tmpfs instead
         _answer(header, out, err)
+        if header.get("broken"):
+            os._exit(1)  # no slot can be had (the zygote is gone): the host replaces us
+
+
+def _start_zygote() -> socket.socket:
+    """Fork the process slots are forked from, before any request has been read."""
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    relay = os.getpid()
+    if os.fork() == 0:
+        try:
+            ours.close()
+            null = os.open("/dev/null", os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(null, fd)  # let go of the host's socket
+            os.close(null)
+            linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)
+            forkworker.serve(theirs, relay, _slot_init, _start_job)
+        finally:
+            os._exit(1)
+    theirs.close()
+    return ours
 
 
 def _read_exactly(count: int) -> bytes:
@@ -190,74 +218,60 @@ def _unlock(function, path: str, exc_info) -> None:  # type: ignore[no-untyped-d
 
 # -- one job ----------------------------------------------------------------------------
 
+Slot = tuple[socket.socket, int]  # the slot's socket, a pidfd of its init
 
-def _one_job(request: dict) -> tuple[dict, bytes, bytes]:
-    start = time.monotonic()
+
+def _one_job(
+    request: dict, zygote: socket.socket, slot: Slot | None
+) -> tuple[dict, bytes, bytes, Slot | None]:
+    """Run one job on ``slot`` (a new one if it is gone); the answer and the slot, or None
+    when the slot had to go."""
+    deadline = time.monotonic() + request["timeout_s"]
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
     status_r, status_w = os.pipe()
-    stdin_fd = _sealed(request["stdin"])
-    theirs = (stdin_fd, out_w, err_w, status_w)
+    theirs = [_sealed(marshal.dumps(request)), _sealed(request["stdin"]), out_w, err_w, status_w]
     try:
-        pid = linux.clone(linux.CLONE_NEWPID | linux.CLONE_NEWIPC)
-    except OSError as exc:
-        for fd in (*theirs, out_r, err_r, status_r):
-            os.close(fd)
-        return {"report": f"E clone: {exc}", "stopped": ""}, b"", b""
-    if pid == 0:
-        _init(request, *theirs)
-    for fd in theirs:
-        os.close(fd)
-    pidfd = os.pidfd_open(pid)
-    try:
-        deadline = start + request["timeout_s"]
-        out, err, report, stopped = _watch(pidfd, out_r, err_r, status_r, request, deadline)
+        for attempt in (0, 1):
+            try:
+                if slot is None:
+                    slot = slots.open_slot(zygote, _START_S)
+                slots.hand_over(slot[0], theirs)
+                break
+            except OSError as exc:
+                slot = _close(slot)
+                if attempt:
+                    for fd in (out_r, err_r, status_r):
+                        os.close(fd)
+                    header = {"report": f"E slot: {exc}", "stopped": "", "broken": True}
+                    return header, b"", b"", None
     finally:
-        for fd in (out_r, err_r, status_r, pidfd):
+        for fd in theirs:
             os.close(fd)
-        os.waitpid(pid, 0)
+    assert slot is not None
+    try:
+        out, err, report, stopped = slots.watch(
+            slot[1], out_r, err_r, status_r, deadline, request["output_bytes"]
+        )
+    finally:
+        for fd in (out_r, err_r, status_r):
+            os.close(fd)
+    if stopped or not slots.finished(report):
+        slot = _close(slot, kill=True)
     header = {"report": report.decode("utf-8", "replace"), "stopped": stopped}
-    return header, bytes(out), bytes(err)
+    return header, bytes(out), bytes(err), slot
 
 
-def _watch(
-    pidfd: int, out_r: int, err_r: int, status_r: int, request: dict, deadline: float
-) -> tuple[bytearray, bytearray, bytearray, str]:
-    """Read the job's pipes until they close, its deadline, or its output cap."""
-    cap = request["output_bytes"]
-    out, err, report = bytearray(), bytearray(), bytearray()
-    buffers = {out_r: out, err_r: err, status_r: report}
-    open_fds = set(buffers)
-    stopped = ""
-    while open_fds and not stopped:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            stopped = "timeout"
-            break
-        for fd in select.select(list(open_fds), [], [], left)[0]:
-            chunk = os.read(fd, _CHUNK)
-            if not chunk:
-                open_fds.discard(fd)
-                continue
-            buffer = buffers[fd]
-            if fd == status_r:
-                buffer += chunk[:4096]
-            else:
-                buffer += chunk[: cap + 1 - len(buffer)]
-                if len(buffer) > cap:
-                    stopped = "output_limit"
-    left = deadline - time.monotonic()
-    if not stopped and not select.select([pidfd], [], [], max(0.0, left))[0]:
-        stopped = "timeout"
-    if stopped:
-        with contextlib.suppress(OSError):
-            signal.pidfd_send_signal(pidfd, signal.SIGKILL)  # its whole PID namespace
-        select.select([pidfd], [], [], _GRACE_S)
-    return out, err, report, stopped
+def _close(slot: Slot | None, *, kill: bool = False) -> None:
+    if slot is not None:
+        if kill:
+            slots.kill(slot[1])
+        slot[0].close()
+        os.close(slot[1])
 
 
 def _sealed(data: bytes) -> int:
-    fd = os.memfd_create("stepscore-stdin")
+    fd = os.memfd_create("stepscore-job")
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view) :]
@@ -265,41 +279,21 @@ def _sealed(data: bytes) -> int:
     return fd
 
 
-def _init(request: dict, stdin_fd: int, out_w: int, err_w: int, status_fd: int) -> None:
-    """PID 1 of the job's namespaces: no capabilities, start the job, then kill and reap
-    every other process of the namespace before reporting how the job ended."""
-    try:
-        null = os.open("/dev/null", os.O_RDWR)
-        for fd in (0, 1, 2):
-            os.dup2(null, fd)  # let go of the container's stdin/stdout
-        keep = sorted({null, stdin_fd, out_w, err_w, status_fd})
-        _close_all_but(keep)
-        linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)  # the server died: all die
-        linux.prctl(linux.PR_SET_DUMPABLE, 1)  # (/proc/self is root's while non-dumpable)
-        _write("/proc/self/oom_score_adj", "1000")  # the job, not the server, if memory runs out
-        linux.prctl(linux.PR_SET_DUMPABLE, 0)
-        _drop_capabilities()
-        status, usage = forkworker.run_job(
-            lambda: forkworker._become_job(request, status_fd, stdin_fd, out_w, err_w),
-            status_fd,
-            (stdin_fd, out_w, err_w),
-        )
-        forkworker.kill_the_rest()
-        cpu = usage.ru_utime + usage.ru_stime
-        jobinit._report(status_fd, f"J {jobinit._ending(status)} {cpu:.6f}")
-    except BaseException as exc:
-        jobinit._report(status_fd, f"E init: {jobinit._describe(exc)}")
-        os._exit(127)
-    os._exit(0)
+def _slot_init() -> None:
+    """The slot's init: only the descriptors it was handed (the zygote holds no others)."""
 
 
-def _close_all_but(keep: list[int]) -> None:
-    low = 3
-    for fd in keep:
-        if fd >= low:
-            os.closerange(low, fd)
-            low = fd + 1
-    os.closerange(low, 1 << 20)
+def _start_job(config_fd: int, status_fd: int, stdin_fd: int, out_w: int, err_w: int) -> None:
+    """The job, forked from its slot's init: its config, an IPC namespace of its own, first
+    in line for the OOM killer, no capabilities; then it becomes the job."""
+    with os.fdopen(config_fd, "rb") as handle:
+        request = marshal.loads(handle.read())
+    linux.unshare(linux.CLONE_NEWIPC)
+    linux.prctl(linux.PR_SET_DUMPABLE, 1)  # (/proc/self is root's while non-dumpable)
+    _write("/proc/self/oom_score_adj", "1000")  # the job, not the server, if memory runs out
+    linux.prctl(linux.PR_SET_DUMPABLE, 0)
+    _drop_capabilities()
+    forkworker.become_job(request, status_fd, stdin_fd, out_w, err_w)
 
 
 class _CapHeader(ctypes.Structure):

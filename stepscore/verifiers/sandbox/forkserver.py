@@ -34,7 +34,6 @@ from __future__ import annotations
 import contextlib
 import marshal
 import os
-import select
 import signal
 import socket
 import subprocess
@@ -43,7 +42,7 @@ import threading
 import time
 from collections.abc import Iterable
 
-from stepscore.verifiers.sandbox import forkworker, rootfs
+from stepscore.verifiers.sandbox import forkworker, rootfs, slots
 from stepscore.verifiers.sandbox.base import (
     PROGRAM,
     ExecResult,
@@ -66,9 +65,7 @@ __all__ = ["ForkServerSandbox"]
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _BOOT = f"import sys;sys.path.insert(0,{_HERE!r});import forkworker;forkworker.main(sys.argv[1:])"
-_GRACE_S = 5.0
 _START_S = 30.0
-_CHUNK = 1 << 16
 _ISOLATION = Isolation(
     network=True, pid=True, mount=True, readonly_root=True, uid_drop=True, rlimits=True
 )
@@ -95,28 +92,9 @@ class _Server:
         return self.proc.poll() is None
 
     def open_slot(self) -> _Slot:
-        """A new slot: its init is PID 1 of a fresh PID namespace, forked from the server."""
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        try:
-            self.sock.settimeout(_START_S)
-            try:
-                socket.send_fds(self.sock, [b"s"], [theirs.fileno()])
-                message, pidfds, _, _ = socket.recv_fds(self.sock, 16, 1)
-            finally:
-                self.sock.settimeout(None)
-        except BaseException:
-            ours.close()
-            raise
-        finally:
-            theirs.close()
-        if message == b"p" and len(pidfds) == 1:
-            return _Slot(self, ours, pidfds[0])
-        ours.close()
-        for fd in pidfds:
-            os.close(fd)
-        if message == b"f":
-            raise OSError("the server could not fork")
-        raise _ServerDown(f"unexpected answer {message!r}")
+        """A new slot: its init is PID 1 of a fresh PID namespace, forked by the server."""
+        sock, pidfd = slots.open_slot(self.sock, _START_S)
+        return _Slot(self, sock, pidfd)
 
     def stop(self) -> None:
         """Close the server (its slots die with it: PDEATHSIG) and wait for it."""
@@ -143,7 +121,7 @@ class _Slot:
     def close(self, *, kill: bool = False) -> None:
         """Let the slot go: init exits at EOF; ``kill``: SIGKILL its namespace and wait."""
         if kill:
-            _kill(self.pidfd)
+            slots.kill(self.pidfd)
         self.sock.close()
         os.close(self.pidfd)
 
@@ -384,66 +362,11 @@ class ForkServerSandbox(SandboxFront):
     def _watch(
         self, pidfd: int, out_r: int, err_r: int, status_r: int, limits: Limits, start: float
     ) -> tuple[ExecResult, bool]:
-        """Read the job's pipes until they all close (init closes the status pipe after
-        every process of the job is gone), its deadline or its output cap; the result and
-        whether the slot came out clean."""
-        cap = limits.output_bytes
-        out, err, report = bytearray(), bytearray(), bytearray()
-        buffers = {out_r: out, err_r: err, status_r: report}
-        open_fds = set(buffers)
-        for fd in open_fds:
-            os.set_blocking(fd, False)
-        deadline = start + limits.timeout_s
-        stopped = ""
-        try:
-            while open_fds:
-                left = deadline - time.perf_counter()
-                if left <= 0:
-                    stopped = "timeout"
-                    break
-                for fd in select.select(list(open_fds), [], [], left)[0]:
-                    chunk = _read(fd)
-                    if chunk is None:
-                        continue
-                    if not chunk:
-                        open_fds.discard(fd)
-                        continue
-                    buffer = buffers[fd]
-                    if fd == status_r:
-                        buffer += chunk[:4096]
-                    else:
-                        buffer += chunk[: cap + 1 - len(buffer)]
-                        if len(buffer) > cap:
-                            stopped = "output_limit"
-                if stopped:
-                    break
-            if stopped:
-                _kill(pidfd)  # the slot's whole PID namespace; the slot is not reused
-        except BaseException:
-            _kill(pidfd)
-            raise
-        _drain(status_r, report)
+        """The job's result, and whether its slot came out clean (free for the next)."""
+        deadline = time.monotonic() + limits.timeout_s - (time.perf_counter() - start)
+        out, err, report, stopped = slots.watch(
+            pidfd, out_r, err_r, status_r, deadline, limits.output_bytes
+        )
         wall = time.perf_counter() - start
-        text = report.decode("utf-8", "replace")
-        clean = not stopped and any(line.startswith("J ") for line in text.splitlines())
-        return _result(text, None, stopped, out, err, limits, wall), clean
-
-
-def _kill(pidfd: int) -> None:
-    """SIGKILL the job's init, and so its whole PID namespace; wait until all are gone."""
-    with contextlib.suppress(OSError):
-        signal.pidfd_send_signal(pidfd, signal.SIGKILL)
-    select.select([pidfd], [], [], _GRACE_S)
-
-
-def _read(fd: int) -> bytes | None:
-    try:
-        return os.read(fd, _CHUNK)
-    except BlockingIOError:
-        return None
-
-
-def _drain(fd: int, into: bytearray) -> None:
-    """What is left in ``fd`` (its writers are gone)."""
-    while chunk := _read(fd):
-        into += chunk
+        result = _result(report.decode("utf-8", "replace"), None, stopped, out, err, limits, wall)
+        return result, not stopped and slots.finished(report)

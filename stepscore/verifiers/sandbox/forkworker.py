@@ -82,7 +82,7 @@ def main(argv: list[str]) -> None:
     gc.collect()
     gc.freeze()  # keep the warm heap shared with every fork (no copy-on-write by refcounts)
     sock.send(b"ready")
-    _serve(sock, parent)
+    serve(sock, parent, _namespace_init, _start_job)
 
 
 def _warm(names: list[str]) -> None:
@@ -93,7 +93,16 @@ def _warm(names: list[str]) -> None:
             continue
 
 
-def _serve(sock: socket.socket, parent: int) -> None:
+StartJob = Callable[[int, int, int, int, int], None]
+
+
+def serve(
+    sock: socket.socket, parent: int, setup_slot: Callable[[], None], start_job: StartJob
+) -> None:
+    """Answer slot requests on ``sock`` until it closes or ``parent`` dies: each slot's
+    init calls ``setup_slot()``, then each job calls ``start_job(config_fd, status_fd,
+    stdin_fd, out_w, err_w)`` in a fork of init (it becomes the job and never returns).
+    Shared with the Docker worker."""
     while True:
         ready = select.select([sock], [], [], 1.0)[0]
         _reap()
@@ -117,7 +126,7 @@ def _serve(sock: socket.socket, parent: int) -> None:
             pid = -1
         if pid == 0:
             sock.close()
-            _slot(fds[0])
+            _slot(fds[0], setup_slot, start_job)
         os.close(fds[0])
         if pid < 0:
             socket.send_fds(sock, [b"f"], [])
@@ -137,13 +146,12 @@ def _reap() -> None:
         pass
 
 
-def _slot(slot_fd: int) -> None:
+def _slot(slot_fd: int, setup_slot: Callable[[], None], start_job: StartJob) -> None:
     """PID 1 of a slot's PID namespace: run the jobs that come on ``slot_fd``, one at a time."""
     try:
         linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)  # the server died: all die
-        linux.unshare(linux.CLONE_NEWNS)
-        flags = linux.MS_NOSUID | linux.MS_NODEV | linux.MS_NOEXEC
-        linux.mount("proc", "/proc", "proc", flags)  # this PID namespace's
+        signal.signal(signal.SIGINT, signal.SIG_DFL)  # as PID 1: no signal from a job lands
+        setup_slot()
         slot = socket.socket(fileno=slot_fd)
     except BaseException:
         os._exit(127)
@@ -155,18 +163,20 @@ def _slot(slot_fd: int) -> None:
         if message != b"j" or len(fds) != 5:
             os._exit(0)  # the caller closed the slot (or broke the protocol)
         try:
-            _init_one(*fds)
+            _init_one(start_job, *fds)
         except BaseException:
             os._exit(127)
 
 
-def _init_one(config_fd: int, stdin_fd: int, out_w: int, err_w: int, status_fd: int) -> None:
+def _init_one(
+    start_job: StartJob, config_fd: int, stdin_fd: int, out_w: int, err_w: int, status_fd: int
+) -> None:
     """One job from init: start it, wait for it, kill and reap the rest, report. Init
     never reads the job's config: no job's data is in the heap later jobs are forked from."""
     handed = (config_fd, stdin_fd, out_w, err_w)
     try:
-        status, usage = run_job(
-            lambda: _start_job(config_fd, status_fd, stdin_fd, out_w, err_w), status_fd, handed
+        status, usage = _run_job(
+            lambda: start_job(config_fd, status_fd, stdin_fd, out_w, err_w), status_fd, handed
         )
         kill_the_rest()
         cpu = usage.ru_utime + usage.ru_stime
@@ -179,21 +189,28 @@ def _init_one(config_fd: int, stdin_fd: int, out_w: int, err_w: int, status_fd: 
         os.close(status_fd)
 
 
+def _namespace_init() -> None:
+    """The fork server's slot: a mount namespace of its own with this PID namespace's /proc."""
+    linux.unshare(linux.CLONE_NEWNS)
+    flags = linux.MS_NOSUID | linux.MS_NODEV | linux.MS_NOEXEC
+    linux.mount("proc", "/proc", "proc", flags)
+
+
 def _start_job(config_fd: int, status_fd: int, stdin_fd: int, out_w: int, err_w: int) -> None:
-    """In the job, still root: its config, its own mount and IPC namespaces and writable
-    tmpfs; then become the job."""
+    """The fork server's job, still root: its config, its own mount and IPC namespaces
+    and writable tmpfs; then it becomes the job."""
     with os.fdopen(config_fd, "rb") as handle:
         config = marshal.loads(handle.read())
     linux.unshare(linux.CLONE_NEWNS | linux.CLONE_NEWIPC)
     rootfs.mount_writable(config["writable_bytes"], config["uid"])
-    _become_job(config, status_fd, stdin_fd, out_w, err_w)
+    become_job(config, status_fd, stdin_fd, out_w, err_w)
 
 
-def run_job(start: Callable[[], None], status_fd: int, handed: tuple[int, ...]) -> tuple:
-    """From a PID namespace's init: fork a child that runs ``start()`` (which becomes the
-    job and never returns; a failure is reported on ``status_fd``), close the ``handed``
+def _run_job(start: Callable[[], None], status_fd: int, handed: tuple[int, ...]) -> tuple:
+    """From a slot's init: fork a child that runs ``start()`` (which becomes the job and
+    never returns; a failure is reported on ``status_fd``), close the ``handed``
     descriptors (the child's now), reap until that child ends; its ``(wait status,
-    rusage)``. Shared with the Docker worker's init."""
+    rusage)``."""
     try:
         pid = os.fork()
     except BaseException:
@@ -220,7 +237,7 @@ def _close(*fds: int) -> None:
 
 def kill_the_rest() -> None:
     """From a PID namespace's init: SIGKILL every other process of the namespace and reap
-    until none is left. Shared with the Docker worker's init."""
+    until none is left."""
     while True:
         with contextlib.suppress(OSError):
             os.kill(-1, signal.SIGKILL)
@@ -231,7 +248,7 @@ def kill_the_rest() -> None:
             return
 
 
-def _become_job(config: dict, status_fd: int, stdin_fd: int, out_w: int, err_w: int) -> None:
+def become_job(config: dict, status_fd: int, stdin_fd: int, out_w: int, err_w: int) -> None:
     os.setsid()
     for fd, target in ((stdin_fd, 0), (out_w, 1), (err_w, 2)):
         os.dup2(fd, target)

@@ -186,3 +186,33 @@ def test_throughput(sandbox) -> None:  # type: ignore[no-untyped-def]
     rate = 200 / (time.perf_counter() - start)
     assert all(result.ok for result in results)
     assert rate > 50, f"{rate:.0f} jobs/s"  # ~400/s on an idle 2-core machine
+
+
+def test_no_job_data_where_later_jobs_are_forked_from(client, sandbox, memory_holds) -> None:  # type: ignore[no-untyped-def]
+    """In each container, jobs are forks of a slot's init, itself a fork of the zygote:
+    neither may ever hold a job's program, files or input (the relay does, by its job)."""
+    import secrets
+
+    if os.geteuid() != 0:
+        pytest.skip("reading another process's memory needs root")
+    marker = "stepscore-" + secrets.token_hex(12)
+    program = f"print(len({marker!r}), open('data.txt').read() == input())"
+    for _ in range(4):  # both containers of the pool
+        result = sandbox.run(
+            program, stdin=marker + "\n", files={"data.txt": marker}, timeout_s=10, memory_mb=256
+        )
+        assert result.stdout == f"{len(marker)} True\n", result
+    checked = 0
+    for container_id in sandbox.container_ids:
+        top = client.api.top(container_id, ps_args="-o pid,ppid")
+        parent = {int(row[0]): int(row[1]) for row in top["Processes"]}
+        # Docker's init (0) -> relay (1) -> zygote (2) -> slot init (3)
+        for pid in parent:
+            if _depth(pid, parent) >= 2:
+                assert not memory_holds(pid, marker.encode()), (container_id[:12], pid)
+                checked += 1
+    assert checked >= 2 * len(sandbox.container_ids)
+
+
+def _depth(pid: int, parent: dict[int, int]) -> int:
+    return 0 if parent[pid] not in parent else 1 + _depth(parent[pid], parent)

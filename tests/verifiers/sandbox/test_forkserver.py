@@ -8,7 +8,7 @@ import secrets
 import signal
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -160,32 +160,14 @@ def test_a_folder_the_jobs_own_tmp_would_hide_cannot_be_exposed(tmp_path) -> Non
         ForkServerSandbox(expose=["/tmp/stepscore-not-visible"])
 
 
-def _memory_holds(pid: int, needle: bytes) -> bool:
-    """Whether ``needle`` is anywhere in the readable memory of process ``pid`` (root)."""
-    fd = os.open(f"/proc/{pid}/mem", os.O_RDONLY)
-    try:
-        with open(f"/proc/{pid}/maps") as maps:
-            regions = [line.split() for line in maps]
-        for fields in regions:
-            if not fields[1].startswith("r") or fields[-1] in ("[vvar]", "[vsyscall]"):
-                continue
-            low, high = (int(x, 16) for x in fields[0].split("-"))
-            try:
-                if needle in os.pread(fd, high - low, low):
-                    return True
-            except OSError:
-                continue
-        return False
-    finally:
-        os.close(fd)
-
-
 def _pid_of(pidfd: int) -> int:
     with open(f"/proc/self/fdinfo/{pidfd}") as info:
         return next(int(line.split()[1]) for line in info if line.startswith("Pid:"))
 
 
-def test_no_job_data_where_later_jobs_are_forked_from(sandbox: ForkServerSandbox) -> None:
+def test_no_job_data_where_later_jobs_are_forked_from(
+    sandbox: ForkServerSandbox, memory_holds: Callable[[int, bytes], bool]
+) -> None:
     """A later job is a fork of the server through a slot's init: neither may ever hold
     an earlier job's program, files or input (its own memory would show them)."""
     marker = "stepscore-" + secrets.token_hex(12)
@@ -195,7 +177,7 @@ def test_no_job_data_where_later_jobs_are_forked_from(sandbox: ForkServerSandbox
     server = sandbox._server
     assert server is not None and server.idle
     for pid in (server.proc.pid, *(_pid_of(slot.pidfd) for slot in server.idle)):
-        assert not _memory_holds(pid, marker.encode()), pid
+        assert not memory_holds(pid, marker.encode()), pid
 
 
 def test_slots_are_reused_until_a_job_is_stopped() -> None:

@@ -1,0 +1,120 @@
+"""The caller's side of a warm job slot (`forkworker` serves the other side).
+
+A slot is an init process, PID 1 of a PID namespace of its own, forked by a server that
+never reads a job's data; it runs one job after another and, after each, kills and reaps
+every process left in its namespace before it writes the job's ``J`` report and closes
+the status pipe. So the status pipe's EOF after a ``J`` line means the job is over and
+the slot is free; anything else (a deadline, an output cap, no ``J``) ends the slot.
+
+Used on the host by `forkserver` and in each container by `dockerworker` (standard
+library only: it is sent into the container).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import socket
+import time
+
+try:
+    import _signal as signal
+except ImportError:  # pragma: no cover
+    import signal  # type: ignore[no-redef]
+
+GRACE_S = 5.0  # how long a killed slot's namespace may take to go
+_CHUNK = 1 << 16
+_REPORT_BYTES = 4096
+
+
+def open_slot(server: socket.socket, timeout_s: float) -> tuple[socket.socket, int]:
+    """Ask the server for a new slot: the slot's socket and a pidfd of its init. Raises
+    OSError when the server cannot fork or does not answer as it should."""
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    try:
+        server.settimeout(timeout_s)
+        try:
+            socket.send_fds(server, [b"s"], [theirs.fileno()])
+            message, pidfds, _, _ = socket.recv_fds(server, 16, 1)
+        finally:
+            server.settimeout(None)
+    except BaseException:
+        ours.close()
+        raise
+    finally:
+        theirs.close()
+    if message == b"p" and len(pidfds) == 1:
+        return ours, pidfds[0]
+    ours.close()
+    for fd in pidfds:
+        os.close(fd)
+    raise OSError(f"the server could not start a slot (answer {message!r})")
+
+
+def hand_over(slot: socket.socket, fds: list[int]) -> None:
+    """Give the slot one job: config memfd, stdin memfd, stdout, stderr, status pipes
+    (the caller still owns and closes its copies). OSError: the slot is gone."""
+    socket.send_fds(slot, [b"j"], fds)
+
+
+def watch(
+    pidfd: int, out_r: int, err_r: int, status_r: int, deadline: float, cap: int
+) -> tuple[bytearray, bytearray, bytearray, str]:
+    """Read the job's pipes until all three close, its ``deadline`` (``time.monotonic``)
+    or more than ``cap`` bytes on stdout or stderr; ``(out, err, report, stopped)`` where
+    ``stopped`` is "", "timeout" or "output_limit". A stopped job's slot is killed (its
+    whole PID namespace) before this returns."""
+    out, err, report = bytearray(), bytearray(), bytearray()
+    buffers = {out_r: out, err_r: err, status_r: report}
+    open_fds = set(buffers)
+    for fd in open_fds:
+        os.set_blocking(fd, False)
+    stopped = ""
+    try:
+        while open_fds and not stopped:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                stopped = "timeout"
+                break
+            for fd in select.select(list(open_fds), [], [], left)[0]:
+                chunk = _read(fd)
+                if chunk is None:
+                    continue
+                if not chunk:
+                    open_fds.discard(fd)
+                    continue
+                buffer = buffers[fd]
+                if fd == status_r:
+                    buffer += chunk[: _REPORT_BYTES - len(buffer)]
+                else:
+                    buffer += chunk[: cap + 1 - len(buffer)]
+                    if len(buffer) > cap:
+                        stopped = "output_limit"
+        if stopped:
+            kill(pidfd)
+    except BaseException:
+        kill(pidfd)
+        raise
+    while chunk := _read(status_r):  # what is left (its writers are gone)
+        report += chunk[: _REPORT_BYTES - len(report)]
+    return out, err, report, stopped
+
+
+def finished(report: bytes | bytearray) -> bool:
+    """Whether the slot's init reported the job done (so the slot is clean and free)."""
+    return any(line.startswith(b"J ") for line in report.splitlines())
+
+
+def kill(pidfd: int) -> None:
+    """SIGKILL a slot's init, and so its whole PID namespace; wait until all are gone."""
+    with contextlib.suppress(OSError):
+        signal.pidfd_send_signal(pidfd, signal.SIGKILL)
+    select.select([pidfd], [], [], GRACE_S)
+
+
+def _read(fd: int) -> bytes | None:
+    try:
+        return os.read(fd, _CHUNK)
+    except BlockingIOError:
+        return None
