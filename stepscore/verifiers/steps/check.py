@@ -34,7 +34,10 @@ from typing import Literal
 
 from stepscore.reasoning.trace import Trace
 from stepscore.verifiers.steps.claims import Carry, Link, find_claims, find_claims_after
-from stepscore.verifiers.steps.recompute import recompute
+from stepscore.verifiers.steps.equations import decide_transition, find_transitions
+from stepscore.verifiers.steps.identities import decide_rewrite, find_rewrites
+from stepscore.verifiers.steps.recompute import DIFFERS, recompute
+from stepscore.verifiers.steps.remainder import remainder_outcome
 
 __all__ = [
     "CheckConfig",
@@ -59,6 +62,15 @@ _NO_REFUTE = re.compile(
     re.IGNORECASE,
 )
 
+# The step takes back what it wrote: "Oops! ... The correct simplification should be".
+_RETRACTION = re.compile(
+    r"\boops\b|\bmistake|\bincorrect|\bwrong\b|\berror\b|\bmiscalculat|\bwait\b|\bactually\b"
+    r"|\bcorrect(?:ion|ed|ing)\b|\bshould (?:be|have been|actually)\b"
+    r"|\bre-?(?:calculat|evaluat|check|examin)",
+    re.IGNORECASE,
+)
+# "The base 7 number 321 = 3 \\cdot 49 + ...", "1011_2 = 8 + 2 + 1": positional notation.
+_OTHER_BASE = re.compile(r"\bbase\b|_\{?\d|\\text\{\s*base", re.IGNORECASE)
 _MODULUS = re.compile(r"(?:\b[pb]?mod|\bmodulo|\bbase)\s*\{?\s*(\d{1,6})(?![\d.])", re.IGNORECASE)
 
 
@@ -164,19 +176,22 @@ def first_error(verdicts: Sequence[StepVerdict]) -> int | None:
 def _verdict(index: int, text: str, links: list[Link], config: CheckConfig) -> StepVerdict:
     if not config.soft_equals:
         links = [link for link in links if link.relation.isalpha() is False]
-    if not links:
+    rewrites = _rewrite_claims(text)
+    if not links and not rewrites:
         return StepVerdict(index, "unverifiable", (), "no arithmetic claim found")
     signalled = _ROUNDING.search(text) is not None
     moduli = _moduli(text) if _NO_REFUTE.search(text) else None
     claims: list[Claim] = []
     for link in links:
-        status, asserted, computed, reason = recompute(
+        status, asserted, computed, reason = remainder_outcome(text, link) or recompute(
             link,
             signalled=signalled,
             moduli=moduli,
             signalled_rel_tol=config.signalled_rel_tol,
             gray_rel_tol=config.gray_rel_tol,
         )
+        if status == "refuted" and link.flipped and _OTHER_BASE.search(text):
+            status, reason = "unverifiable", "the number may be written in another base"
         claims.append(
             Claim(
                 (link.start, link.end),
@@ -188,7 +203,32 @@ def _verdict(index: int, text: str, links: list[Link], config: CheckConfig) -> S
                 reason,
             )
         )
-    return StepVerdict(index, *_summary(_forgive_garbled_chains(claims, links)))
+    claims = _forgive_garbled_chains(claims, links) + rewrites
+    return StepVerdict(index, *_summary(_forgive_retracted(claims, text)))
+
+
+def _forgive_retracted(claims: list[Claim], text: str) -> list[Claim]:
+    """A slip the step itself takes back later ("Oops! ... should be") is not carried on."""
+    out = []
+    for claim in claims:
+        if claim.status == "refuted" and _RETRACTION.search(text, claim.span[1]):
+            claim = replace(claim, status="unverifiable", reason="the step takes it back")
+        out.append(claim)
+    return out
+
+
+def _rewrite_claims(text: str) -> list[Claim]:
+    """Symbolic rewrites (``(x+1)^2 = x^2 + 2x + 1``), decided at random points."""
+    claims = []
+    for rewrite in find_rewrites(text):
+        status, _, _, reason = decide_rewrite(rewrite)
+        span = (rewrite.start, rewrite.end)
+        claims.append(Claim(span, rewrite.left, rewrite.right, None, None, status, reason))
+    for move in find_transitions(text):
+        status, _, _, reason = decide_transition(move)
+        before, after = " = ".join(move.before), " = ".join(move.after)
+        claims.append(Claim((move.start, move.end), before, after, None, None, status, reason))
+    return claims
 
 
 def _moduli(text: str) -> frozenset[int]:
@@ -205,11 +245,10 @@ def _forgive_garbled_chains(claims: list[Claim], links: list[Link]) -> list[Clai
         chains.setdefault(link.chain, []).append(position)
     for members in chains.values():
         first, last = claims[members[0]], claims[members[-1]]
-        if len(members) < 2 or first.computed_value is None or last.asserted_value is None:
+        start = first.asserted_value if links[members[0]].flipped else first.computed_value
+        if len(members) < 2 or start is None or last.asserted_value is None:
             continue
-        if abs(first.computed_value - last.asserted_value) > 1e-9 * max(
-            1.0, abs(first.computed_value)
-        ):
+        if abs(start - last.asserted_value) > 1e-9 * max(1.0, abs(start)):
             continue
         for position in members:
             if out[position].status == "refuted":
@@ -223,11 +262,8 @@ def _summary(claims: list[Claim]) -> tuple[StepStatus, tuple[Claim, ...], str]:
     refuted = [c for c in claims if c.status == "refuted"]
     if refuted:
         c = refuted[0]
-        return (
-            "refuted",
-            tuple(claims),
-            f"{c.expression} is {_fmt(c.computed_value)}, not {c.asserted}",
-        )
+        why = f"{c.expression} is {_fmt(c.computed_value)}, not {c.asserted}"
+        return "refuted", tuple(claims), why if c.reason == DIFFERS else c.reason
     verified = sum(c.status == "verified" for c in claims)
     if verified:
         return "verified", tuple(claims), f"{verified} of {len(claims)} claims recomputed"

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from stepscore.verifiers.steps.tokens import ARITHMETIC_KINDS, STOPWORDS, Token, tokenize
+from stepscore.verifiers.steps.tokens import ARITHMETIC_KINDS, STOPWORDS, Token, digits, tokenize
 from stepscore.verifiers.steps.vocabulary import (
     LEFT_OPWORDS,
     RELATION_CMDS,
@@ -45,6 +45,7 @@ _CONTINUATION = frozenset({"delim", "skip"})
 _SINGLE_WORDS = frozenset({"a", "A"})
 _SOFT_EQ_WORDS = (" is ", " equals ", " are ", " was ", " were ", " gives ", " makes ", " yields ")
 _SOFT_EQ_WORDS += ("≈", "\\approx")
+_REMAINDER = re.compile(r"(?i:remainder)|R|\\(?:mathrm|text)\s*\{\s*R\s*\}")
 _Ends = dict[str, tuple[list[Token], str]]  # label -> (an unevaluated right side, its text)
 
 
@@ -66,6 +67,7 @@ class Link:
     right: tuple[Token, ...]
     relation: str
     chain: int = 0
+    flipped: bool = False
 
     @property
     def approx(self) -> bool:
@@ -188,22 +190,34 @@ def _link(
         return None
     if _unlike_units(left, right):
         return None  # "1/2 inch = 20 miles": a scale, not a computation
+    here = left_text is text  # else the left side was written in an earlier step
+    flipped = _flippable(left, right, relation) and here
     left, right = _strip(left), _strip(right)
+    if flipped:
+        left, right = right, left  # "194 = 11 \\times 17 + 9": the number, then its make-up
     if not left or not right or _bare(left):
         return None
     if relation.isalpha() and not _bare(right):
         return None  # "the next multiple after 9 \\cdot 9^3 is 10 \\cdot 9^3"
-    here = left_text is text  # else the left side was written in an earlier step
     return Link(
-        start=left[0].start if here else right[0].start,
-        end=right[-1].end,
+        start=min(left[0].start, right[0].start) if here else right[0].start,
+        end=max(left[-1].end, right[-1].end),
         expression=left_text[left[0].start : left[-1].end],
         asserted=text[right[0].start : right[-1].end],
         left=tuple(left),
         right=tuple(right),
         relation=relation,
         chain=chain,
+        flipped=flipped,
     )
+
+
+def _flippable(left: list[Token], right: list[Token], relation: str) -> bool:
+    """``194 = 11 \\times 17 + 9``: a bare number, then a computation of it, both without
+    units (``2 hours = 120 minutes``, ``3 apples = 3 * $2`` label, they do not compute)."""
+    if relation != "=" or any(t.kind == "unit" for t in (*left, *right)):
+        return False
+    return _bare(_strip(left)) and not _bare(_strip(right))
 
 
 def _unlike_units(left: list[Token], right: list[Token]) -> bool:
@@ -284,6 +298,9 @@ def _safe_left(before: Token | None, first: Token, text: str) -> bool:
         return True
     if before.kind == "cmd":
         return before.text in RELATION_CMDS
+    if before.kind == "word" and before.text.startswith("\\"):  # "\\text{ of } 50 = ..."
+        words = re.findall(r"[a-z]+", before.text[before.text.find("{") :].lower())
+        return not words or words[-1] not in LEFT_OPWORDS
     if before.kind == "word":
         word = before.text.lower()
         if not first.spaced or (len(word) == 1 and before.text not in _SINGLE_WORDS):
@@ -302,6 +319,8 @@ def _safe_right(tokens: list[Token], j: int) -> bool:
         return True
     if after.kind == "cmd":
         return after.text in RELATION_CMDS
+    if after.kind == "word" and _REMAINDER.fullmatch(after.text):
+        return True  # "13 ÷ 4 = 3 remainder 1": read with its remainder (`steps.remainder`)
     if after.kind == "word":
         word = after.text.lower()
         if not after.spaced or (len(word) == 1 and after.text not in _SINGLE_WORDS):
@@ -373,6 +392,6 @@ def _hyphen(side: list[Token], k: int) -> bool:
         k >= 2 and side[k - 2].kind == "op" and not a.spaced
     ):
         return True  # a date-like chain of hyphens
-    x, y = int(a.text.replace(",", "")), int(b.text.replace(",", ""))
+    x, y = int(digits(a.text)), int(digits(b.text))
     leading_zero = (len(a.text) > 1 and a.text[0] == "0") or (len(b.text) > 1 and b.text[0] == "0")
     return x < y or leading_zero or len(b.text) >= 4

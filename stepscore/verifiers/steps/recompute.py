@@ -26,12 +26,13 @@ from typing import Literal
 from stepscore.verifiers.math.arithmetic import TooLarge, Undefined, evaluate
 from stepscore.verifiers.math.expression import compile_expression
 from stepscore.verifiers.steps.claims import Link
-from stepscore.verifiers.steps.tokens import Token
+from stepscore.verifiers.steps.tokens import Token, digits
 
-__all__ = ["Outcome", "recompute"]
+__all__ = ["DIFFERS", "Outcome", "recompute"]
 
 LinkStatus = Literal["verified", "refuted", "unverifiable"]
 Outcome = tuple[LinkStatus, float | None, float | None, str]
+DIFFERS = "the recomputed value differs"
 
 _OPS = {
     "×": "*", "\\times": "*", "*": "*", "\\ast": "*", "·": "*", "⋅": "*", "\\cdot": "*",
@@ -77,7 +78,7 @@ def recompute(
         return "unverifiable", _float(asserted), _float(computed), gray
     if _running_total(computed, link.right):
         return "unverifiable", _float(asserted), _float(computed), "a running total"
-    return "refuted", _float(asserted), _float(computed), "the recomputed value differs"
+    return "refuted", _float(asserted), _float(computed), DIFFERS
 
 
 def _readings(side: tuple[Token, ...]) -> list[tuple[Fraction | complex, bool]]:
@@ -118,7 +119,7 @@ def _render(side: tuple[Token, ...], percent_value: bool) -> tuple[str, bool] | 
             if tok.text != "{":  # "\\frac{3}{4}": an argument, not a factor
                 implicit = implicit or tok.spaced  # "2 (3 + 4)": maybe a label
         if kind == "num":
-            out.append(tok.text.replace(",", ""))
+            out.append(digits(tok.text))
         elif kind == "pct":
             if prev is None or prev.kind != "num":
                 return None
@@ -215,7 +216,7 @@ def _running_total(computed: Fraction | float, right: tuple[Token, ...]) -> bool
     nums = [t for t in right if t.kind != "skip" and t.kind != "unit"]
     if len(nums) < 2 or nums[0].kind != "num" or nums[1].kind != "op":
         return False
-    return Fraction(nums[0].text.replace(",", "")) == computed
+    return Fraction(digits(nums[0].text)) == computed
 
 
 def _is_int(v: Fraction | float) -> bool:

@@ -19,15 +19,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["ARITHMETIC_KINDS", "Token", "tokenize"]
+__all__ = ["ARITHMETIC_KINDS", "Token", "digits", "tokenize"]
 
 _TOKEN = re.compile(
     r"(?P<text>\\(?:text|mbox|mathrm|textbf|textit|textrm|operatorname)\s*\{[^{}]*\})"
-    r"|(?P<annot>(?<=[\s\d%$}])\((?=[^()\d]*[A-Za-z]{3})[A-Za-z' ,.\-]+\))"
+    r"|(?P<annot>(?<=[\s\d%$}])\((?=[^()\d]*[A-Za-z]{3})[A-Za-z' ,.\-]+\)"
+    r"|(?<=[\s\d%$}])\(\s*\\text\s*\{[A-Za-z' ,.\-]+\}\s*\))"
     r"|(?P<circ>\^\s*\{?\s*\\circ\s*\}?|°)"
     r"|(?P<begin>\\(?:begin|end)\s*\{[^{}]*\})"
     r"|(?P<delim>\\[()\[\]]|<<|>>|\\\\|\n|\\q?quad\b)"
-    r"|(?P<num>\d{1,3}(?:,\d{3})+(?![\d,]\d)(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+    r"|(?P<num>\d{1,3}(?:(?:,|\{,\})\d{3})+(?![\d,]\d)(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
     r"|(?P<pct>\\%|%)"
     r"|(?P<eq>=|\\approx\b|≈|\\simeq\b)"
     r"|(?P<fn>\\[dt]?frac\b|\\sqrt\b|\\d?binom\b)"
@@ -168,6 +169,11 @@ class Token:
     spaced: bool
 
 
+def digits(number: str) -> str:
+    """A number token without its thousands separators: ``1,000`` and ``1{,}000`` -> ``1000``."""
+    return number.replace("{,}", "").replace(",", "")
+
+
 def tokenize(text: str) -> list[Token]:
     """The step's tokens, with operator words and unit words rewritten (see module doc)."""
     tokens: list[Token] = []
@@ -195,7 +201,11 @@ def tokenize(text: str) -> list[Token]:
 def _text_kind(written: str) -> str:
     """``\\text{ cm}`` is a unit; ``\\text{ and }`` a boundary like the word itself."""
     inner = written[written.find("{") + 1 : -1].strip().lower() if "{" in written else ""
+    if inner[:1] == "(" and inner[-1:] == ")":
+        return "skip"  # "40 \\text{ (Alani)} + 80": an aside, like "(Alani)" itself
     words = re.findall(r"[a-z]+", inner)
+    if inner in ("r", "remainder"):
+        return "word"  # "58 \\;\\mathrm{R}\\; 5": a remainder follows, not a unit
     if words and words[0] in STOPWORDS and len(words) <= 2:
         return "word"
     return "unit" if not re.search(r"[\d=]", inner) else "cmd"

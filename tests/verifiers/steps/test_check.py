@@ -43,6 +43,10 @@ VERIFIED = [
     "(6)^2(12) = 432",
     "3 \\times 4 gives 12",
     "\\frac{4}{3} \\pi \\cdot 8 = \\frac{32}{3} \\pi \\text{ cm}^3",
+    "196 = 11 \\times 17 + 9",
+    "$1{,}001 = 7 \\times 11 \\times 13$",
+    "15 (\\text{light blue}) + 45 (\\text{dark blue}) = 60",
+    "40 \\text{ (Alani)} + 80 \\text{ (Braylen)} = 120",
 ]
 
 REFUTED = [
@@ -69,6 +73,11 @@ REFUTED = [
     "9 + \\frac{33}{3} = 12, so the remainder is 0",
     "26^4 \\times 10^2 = 456,976,000, which has 9 digits",
     "The Euclidean step: \\(1121 \\div 243 = 6\\) remainder \\(133\\)",
+    "1121 \\div 243 = 4 remainder 133",
+    "194 = 11 \\times 17 + 9",
+    "194 = 11 \\times 17 + 9 = 196",
+    "$100{,}001 = 7 \\times 11 \\times 13 \\times 101$",
+    "15 (\\text{light blue}) + 45 (\\text{dark blue}) = 70",
 ]
 
 
@@ -83,7 +92,7 @@ def test_refuted(text: str) -> None:
     verdict = check_text(text)
     assert verdict.status == "refuted", verdict
     claim = next(c for c in verdict.claims if c.status == "refuted")
-    assert text[claim.span[0] : claim.span[1]].startswith(claim.expression)
+    assert claim.expression in text[claim.span[0] : claim.span[1]]  # "194 = 11 × 17 + 9" too
     assert claim.asserted_value != claim.computed_value
 
 
@@ -95,6 +104,13 @@ def _corpus() -> list[str]:
 @pytest.mark.parametrize("text", _corpus())
 def test_false_alarm_corpus_never_refuted(text: str) -> None:
     assert check_text(text).status != "refuted", check_text(text)
+
+
+def test_a_slip_the_step_takes_back_is_not_refuted() -> None:
+    verdict = check_text("3 + 4 = 8. Oops, that is a mistake: 3 + 4 = 7.")
+    assert verdict.status == "verified"
+    assert verdict.claims[0].reason == "the step takes it back"
+    assert check_text("3 + 4 = 8. Then 8 + 1 = 9.").status == "refuted"
 
 
 def test_check_steps_one_verdict_per_step_and_first_error() -> None:

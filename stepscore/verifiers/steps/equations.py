@@ -1,0 +1,163 @@
+"""Equations rewritten line by line: ``x^2 - 2x - 7 = 0 \\\\ (x - 7)(x + 5) = 0``.
+
+Two equations on consecutive lines of a step's LaTeX, with no words between, in one
+unknown and of the same degree, are one equation rewritten: expanding, factoring,
+collecting terms, dividing through. Such a rewrite keeps the equation up to a nonzero
+factor (``2x + 6 = 0`` and ``x + 3 = 0``); `decide_transition` tests that at random
+points (`stepscore.verifiers.math.arithmetic.proportional`). Solving steps that change
+the degree (``x^2 = 4`` to ``x = 2``, squaring both sides), systems in two unknowns and
+lines joined by words ("or", "and") are not read as rewrites.
+
+>>> text = "\\\\[ x^2 - 2x - 7 = 0 \\\\] \\\\[ (x - 7)(x + 5) = 0 \\\\]"
+>>> [t.after for t in find_transitions(text)]
+[('(x - 7)(x + 5)', '0')]
+>>> decide_transition(find_transitions("\\\\[ 2x + 6 = 10 \\\\] \\\\[ x + 3 = 6 \\\\]")[0])[0]
+'refuted'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+from stepscore.verifiers.math.arithmetic import proportional
+from stepscore.verifiers.math.config import MathConfig
+from stepscore.verifiers.math.expression import Expression, Node
+from stepscore.verifiers.steps.identities import (
+    RELATION_BREAK,
+    compile_side,
+    function_letters,
+    math_lines,
+    split_relations,
+)
+from stepscore.verifiers.steps.recompute import Outcome
+
+__all__ = ["Transition", "decide_transition", "find_transitions"]
+
+MAX_DEGREE = 12
+# Words that join one form of an equation to the next ("This simplifies to:", "we get").
+_CONNECTIVE = re.compile(
+    r"(?:[\s,.:;$]|\bwhich\b|\bthis\b|\bthat\b|\bwe\b|\bthen\b|\bso\b|\bthus\b|\bhence\b"
+    r"|\bnow\b|\bit\b|\bsimplif\w*|\bgives?\b|\bget\b|\bobtain\b|\byields?\b|\bbecomes?\b"
+    r"|\bexpand\w*|\bfactor\w*|\brearrang\w*|\bcombin\w*|\bcollect\w*|\bmov\w*|\bsubtract\w*"
+    r"|\badd\w*|\bdivid\w*|\bmultipl\w*|\bboth\b|\bsides?\b|\bby\b|\bfrom\b|\bto\b|\bterms?\b"
+    r"|\blike\b|\bthe\b|\bequation\b|\bgiving\b|\bfurther\b|\bas\b|\d+)*"
+)
+_LEAD = re.compile(r"\s*(?:\\(?:Rightarrow|implies|Longrightarrow|therefore)\b)?")
+_CONFIG = MathConfig()
+_Equation = tuple[tuple[str, str], str, int, int]  # (sides, unknown, degree, start)
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """Equation ``before`` (left, right) rewritten as ``after`` on the next line."""
+
+    start: int
+    end: int
+    before: tuple[str, str]
+    after: tuple[str, str]
+
+
+def find_transitions(text: str) -> list[Transition]:
+    """Consecutive one-unknown equations of equal degree (see the module docstring)."""
+    if text.count("=") < 2:
+        return []
+    functions = function_letters(text)
+    out: list[Transition] = []
+    previous: _Equation | None = None
+    for line, offset, gap in math_lines(text):
+        current = _equation(line, offset, functions)
+        if current is not None and previous is not None and _follows(previous, current, gap):
+            out.append(
+                Transition(previous[3], offset + len(line.rstrip()), previous[0], current[0])
+            )
+        previous = current if line.strip() else previous
+    return out
+
+
+def _follows(previous: _Equation, current: _Equation, gap: str | None) -> bool:
+    """Whether ``current`` rewrites ``previous``: joined by no words or connective words,
+    in the same unknown, of the same degree, and not a list of values (``x = 0, x = 9``)."""
+    if gap is None or _CONNECTIVE.fullmatch(gap) is None:
+        return False
+    if _solved(previous[0], previous[1]):
+        return False  # "x = 0, x = 9", "x = \\frac{5 + 3}{2} \\] \\[ x = \\frac{5 - 3}{2}": values
+    return previous[1:3] == current[1:3]
+
+
+def decide_transition(transition: Transition) -> Outcome:
+    """The same equation up to a nonzero factor ("verified"), or not ("refuted")."""
+    same, why = proportional(transition.before, transition.after, "=", _CONFIG)
+    if same is None:
+        return "unverifiable", None, None, why
+    if same:
+        return "verified", None, None, "the same equation, rewritten"
+    return "refuted", None, None, "the rewritten equation is not equivalent"
+
+
+def _equation(line: str, offset: int, functions: frozenset[str]) -> _Equation | None:
+    """``(sides, unknown, degree, start)`` of a line that is one polynomial equation."""
+    if line.lstrip(" \t&").startswith("=") or functions:
+        return None
+    line = line.rstrip().rstrip(".,;")
+    lead = _LEAD.match(line)  # "\\Rightarrow (z+1)^2 = 0": a connective, not a relation
+    line, offset = line[lead.end() :], offset + lead.end()
+    segments = split_relations(line, offset)
+    if len(segments) != 1 or len(segments[0]) != 2 or RELATION_BREAK.search(line):
+        return None
+    (left, start), (right, _) = segments[0]
+    a, b = compile_side(left), compile_side(right)
+    if a is None or b is None or a.inexact or b.inexact:
+        return None
+    names = a.variables | b.variables
+    if len(names) != 1:
+        return None
+    da, db = _degree(a), _degree(b)
+    if da is None or db is None or max(da, db) == 0:
+        return None
+    return (left.strip(), right.strip()), next(iter(names)), max(da, db), start
+
+
+def _solved(sides: tuple[str, str], unknown: str) -> bool:
+    """``x = 3``, ``x = \\frac{5 + 3}{2}``: a value found; what follows it is another value
+    or a use of it, not a rewrite."""
+    left, right = (compile_side(side) for side in sides)
+    return any(
+        e is not None and e.tree == ("var", unknown) and o is not None and not o.variables
+        for e, o in ((left, right), (right, left))
+    )
+
+
+def _degree(expr: Expression) -> int | None:
+    """The formal degree of a polynomial tree, None for anything else (roots, 1/x, 2^x)."""
+    return _node_degree(expr.tree)
+
+
+def _node_degree(node: Node) -> int | None:
+    kind = node[0]
+    if kind in ("num", "const"):
+        return 0
+    if kind == "var":
+        return 1
+    children = [_node_degree(child) for child in node[1:] if isinstance(child, tuple)]
+    if any(d is None for d in children):
+        return None
+    if kind == "add":
+        return max(children)
+    if kind == "neg":
+        return children[0]
+    if kind == "mul":
+        return sum(children)
+    if kind == "div":
+        return children[0] if children[1] == 0 else None
+    if kind == "pow":
+        exponent = node[2]
+        if children[1] != 0 or exponent[0] != "num" or not _small_int(exponent[1]):
+            return None
+        return children[0] * int(exponent[1])
+    return None
+
+
+def _small_int(value: object) -> bool:
+    return isinstance(value, Fraction) and value.denominator == 1 and 0 <= value <= MAX_DEGREE

@@ -1,0 +1,232 @@
+"""Symbolic rewrites inside a step: ``(x+1)^2 = x^2 + 2x + 1``, ``\\[ = (t-1)(t+2) \\]``.
+
+A derivation rewrites one expression into the next: ``P = A = B`` or a display line that
+opens with ``=`` (``\\[ = A \\] \\[ = B \\]``, ``&= A \\\\ &= B``) claims that ``A`` and ``B``
+are the same function of their variables. `find_rewrites` finds such links in the
+step's LaTeX; `decide_rewrite` evaluates both sides at random rational points with the
+bounded evaluator of `stepscore.verifiers.math.arithmetic` (no sympy): equal at every
+point is "verified", different at one is "refuted" (Schwartz-Zippel).
+
+A link is a rewrite only when it cannot be an equation to solve: it sits inside a
+chain of at least two ``=`` after a named left end (``f(x) = A = B``, ``y = A = B``) or
+continues a previous line, and both sides have the same variables (``2x + 3 = x + 5``
+alone is an equation; ``= 3(2) + 1`` substitutes a value). Anything the grammar does
+not read (functions, ``|x|``, ``\\log``, a letter used as a function ``f(2x)``, the
+ambiguous ``1/2x``) is skipped.
+
+>>> [(r.left, r.right) for r in find_rewrites("\\\\[ y = (x+1)^2 = x^2 + 2x + 1 \\\\]")]
+[('(x+1)^2', 'x^2 + 2x + 1')]
+>>> decide_rewrite(find_rewrites("\\\\[ y = (x+1)^2 = x^2 + x + 1 \\\\]")[0])[0]
+'refuted'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from stepscore.verifiers.math.arithmetic import (
+    TooLarge,
+    Undefined,
+    evaluate,
+    points_for,
+)
+from stepscore.verifiers.math.expression import Expression, compile_expression
+from stepscore.verifiers.steps.recompute import Outcome
+
+__all__ = [
+    "RELATION_BREAK",
+    "Rewrite",
+    "compile_side",
+    "decide_rewrite",
+    "find_rewrites",
+    "function_letters",
+    "math_lines",
+    "split_relations",
+]
+
+MAX_SEGMENT_CHARS = 4_000
+_POINTS = 4
+
+_MATH = re.compile(
+    r"\\\[(?P<a>.*?)\\\]|\\\((?P<b>.*?)\\\)|\$\$(?P<c>.*?)\$\$|\$(?P<d>[^$]*?)\$"
+    r"|\\begin\{(?P<env>align\*?|aligned|eqnarray\*?|equation\*?|gather\*?|split)\}"
+    r"(?P<e>.*?)\\end\{(?P=env)\}",
+    re.DOTALL,
+)
+_LINE = re.compile(r"\\\\|\n")
+# Anything that is not "=" between two expressions ends a chain.
+RELATION_BREAK = re.compile(
+    r"<|>|\\[lg]eq?\b|\\neq?\b|\\approx\b|\\equiv\b|\\sim|\\implies\b|\\iff\b|\\Rightarrow\b"
+    r"|\\Longrightarrow\b|\\rightarrow\b|\\to\b|\\q?quad\b|\\text\s*\{[^{}]*\}|\\mbox\s*\{[^{}]*\}"
+    r"|\\pmod|\\mod\b|\\bmod\b|[,;:]|\\cdots|\\ldots|\\dots|\\pm|\\mp|\\therefore|\\because"
+)
+_NOISE = re.compile(r"\\left\b|\\right\b|\\[,;:! ]|\\displaystyle\b|\\boxed\b|&|\\[dt]frac\b")
+_NAME = re.compile(
+    r"\s*(?:[A-Za-z](?:_\{?\w+\}?)?(?:\s*\((?:[^()]|\([^()]*\))*\))?|\\[A-Za-z]+(?:\s*\{[^{}]*\})*)?\s*"
+)
+_APPLIED = r"'*\s*(?:\^\{?-1\}?\s*)?\("  # "f(", "f'(", "f^{-1}("
+_NOT_APPLIED = r"(?!\s*(?:\^\{?-1\}?\s*)?\()"
+_SLASH_LETTER = re.compile(r"/\s*\d+(?:\.\d+)?\s*[A-Za-z\\(]")
+
+
+@dataclass(frozen=True, slots=True)
+class Rewrite:
+    """``left = right`` where both sides are expressions in the same variables."""
+
+    start: int
+    end: int
+    left: str
+    right: str
+
+
+def find_rewrites(text: str) -> list[Rewrite]:
+    """The rewrite links of ``text``'s LaTeX, in order (see the module docstring)."""
+    if "=" not in text:
+        return []
+    out: list[Rewrite] = []
+    previous: tuple[str, int] | None = None  # the last piece of the previous line
+    functions = function_letters(text)
+    for line, offset, gap in math_lines(text):
+        adjacent = gap is not None and not gap.strip()
+        previous = _chain((line, offset), previous if adjacent else None, functions, out)
+    return out
+
+
+def math_lines(text: str) -> list[tuple[str, int, str | None]]:
+    """The lines of the step's LaTeX (``\\(..\\)``, ``\\[..\\]``, ``$..$``, align rows):
+    each with its offset and the text between it and the previous line ("" inside one
+    display, None after a display too long to read)."""
+    out: list[tuple[str, int, str | None]] = []
+    last_end, skipped = 0, False
+    for m in _MATH.finditer(text):
+        body_group = next(g for g in "abcde" if m.group(g) is not None)
+        body, offset = m.group(body_group), m.start(body_group)
+        gap = None if skipped else text[last_end : m.start()]
+        last_end, skipped = m.end(), len(body) > MAX_SEGMENT_CHARS
+        if skipped:
+            continue
+        for k, (line, at) in enumerate(_lines(body, offset)):
+            out.append((line, at, "" if k else gap))
+    return out
+
+
+def decide_rewrite(rewrite: Rewrite) -> Outcome:
+    """Both sides at random points: the same function ("verified") or not ("refuted")."""
+    left, right = compile_side(rewrite.left), compile_side(rewrite.right)
+    if left is None or right is None:
+        return "unverifiable", None, None, "a side is outside the arithmetic grammar"
+    agree = disagree = 0
+    for env in points_for(left.variables | right.variables, _POINTS):
+        try:
+            a, b = evaluate(left, env), evaluate(right, env)
+        except (TooLarge, Undefined, ZeroDivisionError, OverflowError, ValueError):
+            continue
+        except RecursionError:
+            return "unverifiable", None, None, "too deep to evaluate"
+        if _same(a, b, left.inexact or right.inexact):
+            agree += 1
+        else:
+            disagree += 1
+    if disagree and (left.inexact or right.inexact):
+        return "unverifiable", None, None, "decimals written: maybe rounded"
+    if disagree >= 2 and not agree:
+        return "refuted", None, None, "the two sides differ at random points"
+    if agree >= 2 and not disagree:
+        return "verified", None, None, "equal at random points"
+    return "unverifiable", None, None, "undefined at the test points"
+
+
+def _lines(body: str, offset: int) -> list[tuple[str, int]]:
+    lines, start = [], 0
+    for m in _LINE.finditer(body):
+        lines.append((body[start : m.start()], offset + start))
+        start = m.end()
+    lines.append((body[start:], offset + start))
+    return lines
+
+
+def _chain(
+    line: tuple[str, int],
+    previous: tuple[str, int] | None,
+    functions: frozenset[str],
+    out: list[Rewrite],
+) -> tuple[str, int] | None:
+    """Add the rewrites of one line; return its last piece (for a line that opens with ``=``)."""
+    text, offset = line
+    if not text.strip():
+        return previous
+    segments = split_relations(text, offset)
+    if not segments:
+        return None
+    first = segments[0]
+    if text.lstrip(" \t&").startswith("=") and previous is not None:
+        first[0] = previous  # "\\[ = A \\]": continues the previous line's last piece
+        continued = True
+    else:
+        continued = False
+    for k, pieces in enumerate(segments):
+        named = _NAME.fullmatch(pieces[0][0]) is not None
+        begin = 0 if (k == 0 and continued) else (1 if named else None)
+        if begin is None or len(pieces) - begin < 2:
+            continue
+        for (a, sa), (b, sb) in zip(pieces[begin:], pieces[begin + 1 :], strict=False):
+            if _candidate(a, b, functions):
+                lead = len(a) - len(a.lstrip())
+                out.append(Rewrite(sa + lead, sb + len(b.rstrip()), a.strip(), b.strip()))
+    last = segments[-1][-1]
+    return last if len(segments) == 1 and last[0].strip() else None
+
+
+def split_relations(text: str, offset: int) -> list[list[tuple[str, int]]]:
+    """The line cut at every non-``=`` relation, each part cut at ``=`` (with offsets)."""
+    parts, start = [], 0
+    for m in RELATION_BREAK.finditer(text):
+        parts.append((text[start : m.start()], offset + start))
+        start = m.end()
+    parts.append((text[start:], offset + start))
+    out = []
+    for part, at in parts:
+        if "=" not in part:
+            continue
+        pieces, s = [], 0
+        for m in re.finditer("=", part):
+            pieces.append((part[s : m.start()], at + s))
+            s = m.end()
+        pieces.append((part[s:], at + s))
+        out.append(pieces)
+    return out
+
+
+def _candidate(a: str, b: str, functions: frozenset[str]) -> bool:
+    if not a.strip() or not b.strip():
+        return False
+    if any(_SLASH_LETTER.search(side) for side in (a, b)):
+        return False  # "1/2x": x/2 or 1/(2x)?
+    if functions and any(re.search(rf"(?<![A-Za-z\\]){f}{_APPLIED}", a + b) for f in functions):
+        return False  # "f(2x) = f(x) + 1": a function, not a product
+    left, right = compile_side(a), compile_side(b)
+    if left is None or right is None or not left.variables:
+        return False
+    return left.variables == right.variables
+
+
+def function_letters(text: str) -> frozenset[str]:
+    """Letters written before ``(`` and never alone: ``f(x)``, ``P(2)``, not ``x(x+1)``."""
+    applied = set(re.findall(rf"(?<![A-Za-z\\])([A-Za-z]){_APPLIED}", text))
+    return frozenset(
+        f for f in applied if not re.search(rf"(?<![A-Za-z\\]){f}(?![A-Za-z']){_NOT_APPLIED}", text)
+    )
+
+
+def compile_side(side: str) -> Expression | None:
+    cleaned = _NOISE.sub(lambda m: "\\frac" if "frac" in m[0] else " ", side)
+    cleaned = cleaned.strip().rstrip(".").strip()
+    return compile_expression(cleaned) if cleaned else None
+
+
+def _same(a: complex, b: complex, inexact: bool) -> bool:
+    if a == b:
+        return True
+    scale = max(1.0, abs(a), abs(b))
+    return abs(a - b) <= (1e-6 if inexact else 1e-9) * scale

@@ -1,0 +1,46 @@
+"""One equation rewritten line by line (expanding, factoring, dividing through)."""
+
+from __future__ import annotations
+
+import pytest
+
+from stepscore.verifiers.steps import check_text
+
+VERIFIED = [
+    "\\[ 2x + 6 = 10 \\] \\[ x + 3 = 5 \\]",
+    "\\[ x^2 - 5x + 6 = 0 \\] \\[ (x-2)(x-3) = 0 \\]",
+    "\\( x^2 - 5x + 6 = 0 \\) factors as \\( (x-2)(x-3) = 0 \\)",
+    "\\[ (x+1)^2 = x^2 + 5 \\] \\[ x^2 + 2x + 1 = x^2 + 5 \\]",
+]
+REFUTED = [
+    "\\[ x^2 - 2x - 7 = 0 \\] \\[ (x - 7)(x + 5) = 0 \\]",
+    "\\[ 16 + x = 27 \\] \\[ x = 8 \\]",
+    "\\( -x^2 - x + 1 = 2x^2 - 1 \\) simplifies to \\( 0 = 3x^2 - x + 2 \\)",
+    "\\[ z^2 + z = 0 \\] \\[ \\Rightarrow (z+1)^2 - 1 = 0 \\]",
+]
+NOT_TRANSITIONS = [
+    "\\[ x + y = 10 \\] \\[ x - y = 2 \\]",  # a system in two unknowns
+    "\\(x = 0\\), \\(x = 9\\), and \\(x = -8\\)",  # values found
+    "\\[ x = \\frac{5 + 3}{2} \\] \\[ x = \\frac{5 - 3}{2} \\]",  # the two roots
+    "\\[ x^2 = 4 \\] \\[ x = 2 \\]",  # the degree changes: a solving step
+    "\\[ x - 3 = 2 \\] or \\[ x - 3 = -2 \\]",  # cases
+    "\\[ \\sqrt{x} = 3 \\] \\[ x = 9 \\]",  # not a polynomial
+    "from \\( x = -2 \\) to \\( x = 1 \\)",
+]
+
+
+@pytest.mark.parametrize("text", VERIFIED)
+def test_equivalent_rewrites_are_verified(text: str) -> None:
+    assert check_text(text).status == "verified", check_text(text)
+
+
+@pytest.mark.parametrize("text", REFUTED)
+def test_rewrites_that_change_the_equation_are_refuted(text: str) -> None:
+    verdict = check_text(text)
+    assert verdict.status == "refuted", verdict
+    assert verdict.reason == "the rewritten equation is not equivalent"
+
+
+@pytest.mark.parametrize("text", NOT_TRANSITIONS)
+def test_systems_cases_and_solving_steps_are_not_refuted(text: str) -> None:
+    assert check_text(text).status != "refuted", check_text(text)

@@ -1,0 +1,54 @@
+"""Symbolic rewrites inside a step (``P = A = B``, lines opening with ``=``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from stepscore.verifiers.steps import check_text
+from stepscore.verifiers.steps.identities import find_rewrites
+
+VERIFIED = [
+    "\\[ y = (x+1)^2 = x^2 + 2x + 1 \\]",
+    "\\[ = (t+1)(t-1) \\] \\[ = t^2 - 1 \\]",
+    "\\begin{align*} p &= (a+b)^2 - 2ab \\\\ &= a^2 + b^2 \\end{align*}",
+    "\\[ y = 2.5x = 2x + 0.5x \\]",
+]
+REFUTED = [
+    "\\[ y = (x+1)^2 = x^2 + x + 1 \\]",
+    "\\[ = (t+1)(t-1) \\] \\[ = t^2 + 1 \\]",
+    "\\begin{align*} p &= (a+b)^2 - 2ab \\\\ &= a^2 + 2b^2 \\end{align*}",
+    "Then $P(P(x)) = a(ax + b) + b = a^2x + b$.",
+]
+NOT_REWRITES = [
+    "\\[ 2x + 3 = x + 5 \\]",  # an equation to solve
+    "\\( f(2x) = f(x) + 1 + 2x = 3 \\)",  # f is a function, not a factor
+    "\\( f^{-1}(4) = 2 \\) so \\[ f(4) = f(f^{-1}(4)) = f(2) \\]",
+    "\\( y = 1/2x = 0.5x \\)",  # 1/(2x) or x/2?
+    "\\[ y = 3x + 2 = 3(2) + 2 = 8 \\]",  # a substitution
+    "\\[ a + b = b + c = c + d \\]",  # equal sums, not one expression
+    "\\[ = x + 1 \\] then \\[ = x + 2 \\]",  # words between: not one derivation
+]
+
+
+@pytest.mark.parametrize("text", VERIFIED)
+def test_right_rewrites_are_verified(text: str) -> None:
+    assert check_text(text).status == "verified", check_text(text)
+
+
+@pytest.mark.parametrize("text", REFUTED)
+def test_wrong_rewrites_are_refuted(text: str) -> None:
+    verdict = check_text(text)
+    assert verdict.status == "refuted", verdict
+    assert verdict.reason == "the two sides differ at random points"
+
+
+@pytest.mark.parametrize("text", NOT_REWRITES)
+def test_equations_functions_and_substitutions_are_not_rewrites(text: str) -> None:
+    assert check_text(text).status != "refuted", check_text(text)
+
+
+def test_rewrite_spans_point_into_the_text() -> None:
+    text = "So \\[ y = (x+1)^2 = x^2 + 2x + 1 \\]"
+    (rewrite,) = find_rewrites(text)
+    assert text[rewrite.start : rewrite.end].startswith("(x+1)^2")
+    assert text[rewrite.start : rewrite.end].endswith("x^2 + 2x + 1")
