@@ -2,8 +2,11 @@
 
 Same model, same traces (ProcessBench gsm8k, real model solutions), same run:
 
-- (a) one at a time: each trace tokenized and run alone, as search-and-learn's PRM
-  adapters and most ProcessBench scripts do;
+- (a) one at a time, as search-and-learn's PRM adapters and most ProcessBench scripts
+  do: each trace tokenized and run alone (its Math-Shepherd adapter; the Qwen PRM model
+  card); for the ``chat`` family, as its RLHFlow adapter (``_score_single``, after
+  RLHFlow's own prm_evaluate.py) does, one forward per step over the conversation up to
+  that step;
 - (b) `HFStepScorer.score` (length-sorted batches under a token budget);
 - (c) a bare batched forward: the same padded batches, prepared before the clock
   starts, through ``model(input_ids, attention_mask)`` and nothing else.
@@ -11,7 +14,8 @@ Same model, same traces (ProcessBench gsm8k, real model solutions), same run:
 Targets (CPU): (b) >= 3x (a); (b) / (c) <= 1.15. For the language-model families
 (``--family step-tag`` or ``chat``) the models get a 32,000-row LM head (``--lm-vocab``),
 as Math-Shepherd's Mistral has: (a) and (c) compute it over every token, as upstream
-scripts do, while (b) applies only its two label rows at the score tokens. On a CPU a
+scripts do, while (b) applies only its two label rows at the score tokens
+(``--lm-vocab 4000``: a head no bigger than the tokenizer's, to see the rest alone). On a CPU a
 token-classification forward is compute-bound, so batching gains little there; the
 figures for both are in the issue notes. The model is a randomly initialized
 Llama-style PRM (weights do not change the cost) with a tokenizer trained on the
@@ -23,6 +27,7 @@ traces, since nothing can be downloaded here; ``--model DIR`` scores with a real
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import time
 
 import torch
@@ -51,6 +56,22 @@ def one_at_a_time(scorer: HFStepScorer, traces: list) -> float:
     return time.perf_counter() - start
 
 
+def prefix_by_prefix(scorer: HFStepScorer, traces: list) -> float:
+    """(a) for the chat family: a forward per step over the conversation so far, the
+    score read at its last reply (search-and-learn's RLHFlow ``_score_single``)."""
+    assert scorer.encoder.pair_ids is not None
+    pair = list(scorer.encoder.pair_ids)
+    start = time.perf_counter()
+    with torch.inference_mode():
+        for trace in traces:
+            for k in range(len(trace.steps)):
+                prefix = dataclasses.replace(trace, steps=trace.steps[: k + 1])
+                encoded = scorer.encoder.encode([prefix])[0]
+                out = scorer.model(input_ids=torch.tensor([encoded.input_ids]))
+                out.logits[0, encoded.positions[-1], pair].float().softmax(-1)[1].item()
+    return time.perf_counter() - start
+
+
 def bare_forward(scorer: HFStepScorer, traces: list, batch_size: int) -> float:
     """(c): the batches (b) would run, padded beforehand; forward only."""
     encoded = scorer.encoder.encode(traces)
@@ -74,13 +95,14 @@ def measure(scorer: HFStepScorer, traces: list, batch_size: int, repeats: int) -
     scorer.score(traces[:8])  # warm-up
     best = {"a": float("inf"), "b": float("inf"), "c": float("inf")}
     for _ in range(repeats):
-        best["a"] = min(best["a"], one_at_a_time(scorer, traces))
+        baseline = prefix_by_prefix if scorer.family.name == "chat" else one_at_a_time
+        best["a"] = min(best["a"], baseline(scorer, traces))
         start = time.perf_counter()
         scorer.score(traces, batch_size=batch_size)
         best["b"] = min(best["b"], time.perf_counter() - start)
         best["c"] = min(best["c"], bare_forward(scorer, traces, batch_size))
     for key, label in (
-        ("a", "one trace at a time"),
+        ("a", "one at a time, upstream"),
         ("b", "HFStepScorer.score"),
         ("c", "bare batched forward"),
     ):

@@ -286,8 +286,7 @@ def _slot_init() -> None:
 def _start_job(config_fd: int, status_fd: int, stdin_fd: int, out_w: int, err_w: int) -> None:
     """The job, forked from its slot's init: its config, an IPC namespace of its own, first
     in line for the OOM killer, no capabilities; then it becomes the job."""
-    with os.fdopen(config_fd, "rb") as handle:
-        request = marshal.loads(handle.read())
+    request = forkworker.read_config(config_fd)
     linux.unshare(linux.CLONE_NEWIPC)
     linux.prctl(linux.PR_SET_DUMPABLE, 1)  # (/proc/self is root's while non-dumpable)
     _write("/proc/self/oom_score_adj", "1000")  # the job, not the server, if memory runs out

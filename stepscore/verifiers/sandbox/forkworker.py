@@ -199,11 +199,18 @@ def _namespace_init() -> None:
 def _start_job(config_fd: int, status_fd: int, stdin_fd: int, out_w: int, err_w: int) -> None:
     """The fork server's job, still root: its config, its own mount and IPC namespaces
     and writable tmpfs; then it becomes the job."""
-    with os.fdopen(config_fd, "rb") as handle:
-        config = marshal.loads(handle.read())
+    config = read_config(config_fd)
     linux.unshare(linux.CLONE_NEWNS | linux.CLONE_NEWIPC)
     rootfs.mount_writable(config["writable_bytes"], config["uid"])
     become_job(config, status_fd, stdin_fd, out_w, err_w)
+
+
+def read_config(fd: int) -> dict:
+    """The job's config from its sealed memfd (closed here)."""
+    try:
+        return marshal.loads(os.pread(fd, os.fstat(fd).st_size, 0))
+    finally:
+        os.close(fd)
 
 
 def _run_job(start: Callable[[], None], status_fd: int, handed: tuple[int, ...]) -> tuple:
