@@ -38,7 +38,6 @@ import gc
 import json
 import marshal
 import os
-import shutil
 import socket
 import struct
 import sys
@@ -79,7 +78,6 @@ LENGTH = struct.Struct(">I")
 ANSWER = struct.Struct(">III")
 _START_S = 30.0
 _CLONE_NEWUSER = 0x10000000
-_VIEWS = (("job", rootfs.JOB_DIR, 0o700), ("tmp", "/tmp", 0o1777), ("shm", "/dev/shm", 0o1777))
 
 
 def main() -> None:
@@ -88,7 +86,7 @@ def main() -> None:
         config = marshal.loads(_read_message())
         _own_namespaces()  # (writes /proc/self/uid_map: while still dumpable)
         linux.prctl(linux.PR_SET_DUMPABLE, 0)  # same uid as the jobs: keep /proc/PID/mem shut
-        size = _mount_writable(config["writable_bytes"])
+        size = rootfs.mount_views(config["writable_bytes"])
         forkworker._warm(config["imports"])
         gc.collect()
         gc.freeze()  # keep the warm heap shared with every fork
@@ -101,10 +99,10 @@ def main() -> None:
     while True:
         request = marshal.loads(_read_message())
         if request.get("writable_bytes", size) != size:
-            size = _resize(request["writable_bytes"])
+            size = rootfs.resize_views(request["writable_bytes"])
         header, out, err, slot = _one_job(request, zygote, slot)
-        if not _wipe():
-            size = _mount_writable(size)  # something would not go: a fresh tmpfs instead
+        if not rootfs.wipe_views():
+            size = rootfs.mount_views(size)  # something would not go: a fresh tmpfs instead
         _answer(header, out, err)
         if header.get("broken"):
             os._exit(1)  # no slot can be had (the zygote is gone): the host replaces us
@@ -164,56 +162,6 @@ def _own_namespaces() -> None:
 def _write(path: str, text: str) -> None:
     with open(path, "w") as handle:
         handle.write(text)
-
-
-_FLAGS = linux.MS_NOSUID | linux.MS_NODEV
-
-
-def _mount_writable(size: int) -> int:
-    """A fresh tmpfs of ``size`` bytes at /.rw, seen at /job, /tmp and /dev/shm (over any
-    earlier one: replacing a tmpfs a job left unremovable is rare and stacking is cheap)."""
-    options = f"size={size},nr_inodes=16384,mode=0755"
-    linux.mount("tmpfs", rootfs.RW_DIR, "tmpfs", _FLAGS, options)
-    for name, target, mode in _VIEWS:
-        source = f"{rootfs.RW_DIR}/{name}"
-        os.mkdir(source)
-        os.chmod(source, mode)
-        linux.mount(source, target, None, linux.MS_BIND)
-    return size
-
-
-def _resize(size: int) -> int:
-    options = f"size={size},nr_inodes=16384,mode=0755"
-    linux.mount(None, rootfs.RW_DIR, None, linux.MS_REMOUNT | _FLAGS, options)
-    return size
-
-
-def _wipe() -> bool:
-    """Empty the job's writable views (every process of the job is gone by now)."""
-    ok = True
-    for name, _, mode in _VIEWS:
-        path = f"{rootfs.RW_DIR}/{name}"
-        try:
-            os.chmod(path, mode)
-            for entry in os.scandir(path):
-                if entry.is_dir(follow_symlinks=False):
-                    shutil.rmtree(entry.path, onerror=_unlock)
-                else:
-                    os.unlink(entry.path)
-            ok = ok and not os.listdir(path)
-        except OSError:
-            ok = False
-    return ok
-
-
-def _unlock(function, path: str, exc_info) -> None:  # type: ignore[no-untyped-def]
-    """A job may have made a directory unwritable: give it back its mode and retry."""
-    try:
-        os.chmod(os.path.dirname(path), 0o700)
-        os.chmod(path, 0o700)
-        function(path)
-    except OSError:
-        pass
 
 
 # -- one job ----------------------------------------------------------------------------

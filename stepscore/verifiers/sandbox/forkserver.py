@@ -4,13 +4,14 @@
 mount and network namespaces, on the read-only allow-listed root (`rootfs`), with the
 interpreter warm (common standard-library modules imported). The server forks one *slot*
 per concurrent worker: an init that is PID 1 of a PID namespace of its own and runs jobs
-one after another. Each job is a fork of that init (so of the pristine server), with a
-mount and IPC namespace of its own and a fresh ``file_mb`` tmpfs at ``/job``, ``/tmp``
-and ``/dev/shm``, a uid of its own, no_new_privs and rlimits; it runs the program with
-``exec(compile(program, "/job/main.py", "exec"))``: no interpreter start-up. When the
-job's main process ends, init SIGKILLs every process left in its PID namespace and reaps
-them before it reports, so no process outlives its job; a job stopped for time or
-output is ended by SIGKILL to its init (the whole namespace), and that slot is not reused.
+one after another. Each job is a fork of that init (so of the pristine server), with an
+IPC namespace of its own, the slot's ``file_mb`` tmpfs at ``/job``, ``/tmp`` and
+``/dev/shm`` (emptied after every job), a uid of its own, no_new_privs and rlimits; it
+runs the program with ``exec(compile(program, "/job/main.py", "exec"))``: no interpreter
+start-up. When the job's main process ends, init SIGKILLs every process left in its PID
+namespace and reaps them before it reports, so no process outlives its job; a job
+stopped for time or output is ended by SIGKILL to its init (the whole namespace), and
+that slot is not reused.
 
 The server and every init are root and non-dumpable and no job holds their sockets,
 while every job runs under another uid, so no job can signal, trace or write them, nor

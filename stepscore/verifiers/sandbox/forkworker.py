@@ -5,17 +5,18 @@ PARENT_PID``; BOOT imports this module by path (like `jobinit`: standard library
 The server, still root::
 
     server (own mount + network namespace, read-only root, non-dumpable, warm imports)
-    └── init (per slot, cloned as PID 1 of a new PID namespace with a fresh /proc; runs
-        │    one job after another, and after each kills and reaps every process left)
-        └── job (per job: own mount + IPC namespace with a fresh tmpfs at /job, /tmp and
-                 /dev/shm; setsid, own uid, no_new_privs, rlimits) -> exec(compile(program))
+    └── init (per slot, cloned as PID 1 of a new PID namespace, with a mount namespace
+        │    holding a fresh /proc and one tmpfs seen at /job, /tmp and /dev/shm; runs
+        │    one job after another, and after each kills and reaps every process left
+        │    and empties the tmpfs)
+        └── job (per job: own IPC namespace; setsid, own uid, no_new_privs, rlimits)
+            -> exec(compile(program))
 
 The job is a fork of the pristine server (through init, which runs no job code), so
 nothing one job does reaches the next: init kills every process of its PID namespace
-before it reports a job done, no file outlives the job's tmpfs and no SysV IPC its IPC
-namespace (both die with the job's last process), and neither the server nor init (root,
-non-dumpable, their sockets closed in every job) can be signalled, traced or written by
-a job.
+and empties /job, /tmp and /dev/shm before it reports a job done, no SysV IPC outlives
+the job's IPC namespace, and neither the server nor init (root, non-dumpable, their
+sockets closed in every job) can be signalled, traced or written by a job.
 
 The server's socket (SOCK_SEQPACKET) takes ``b"s"`` with one descriptor, the slot's end
 of a socket pair; the answer is ``b"p"`` with a pidfd of the slot's init (``b"f"`` alone:
@@ -179,6 +180,8 @@ def _init_one(
             lambda: start_job(config_fd, status_fd, stdin_fd, out_w, err_w), status_fd, handed
         )
         kill_the_rest()
+        if not rootfs.wipe_views():
+            rootfs.mount_views(_VIEWS_BYTES)  # something would not go: a fresh tmpfs
         cpu = usage.ru_utime + usage.ru_stime
         jobinit._report(status_fd, f"J {jobinit._ending(status)} {cpu:.6f}")
     except BaseException as exc:
@@ -189,19 +192,27 @@ def _init_one(
         os.close(status_fd)
 
 
+_VIEWS_BYTES = 64 << 20  # a slot's tmpfs until a job asks for another size
+
+
 def _namespace_init() -> None:
-    """The fork server's slot: a mount namespace of its own with this PID namespace's /proc."""
+    """The fork server's slot: a mount namespace of its own with this PID namespace's /proc
+    and the tmpfs its jobs write to."""
     linux.unshare(linux.CLONE_NEWNS)
     flags = linux.MS_NOSUID | linux.MS_NODEV | linux.MS_NOEXEC
     linux.mount("proc", "/proc", "proc", flags)
+    rootfs.mount_views(_VIEWS_BYTES)
 
 
 def _start_job(config_fd: int, status_fd: int, stdin_fd: int, out_w: int, err_w: int) -> None:
-    """The fork server's job, still root: its config, its own mount and IPC namespaces
-    and writable tmpfs; then it becomes the job."""
+    """The fork server's job, still root: its config, an IPC namespace of its own, the
+    slot's (empty) tmpfs sized for it and /job made its own; then it becomes the job."""
     config = read_config(config_fd)
-    linux.unshare(linux.CLONE_NEWNS | linux.CLONE_NEWIPC)
-    rootfs.mount_writable(config["writable_bytes"], config["uid"])
+    linux.unshare(linux.CLONE_NEWIPC)
+    stat = os.statvfs(rootfs.RW_DIR)
+    if stat.f_blocks * stat.f_frsize != config["writable_bytes"]:
+        rootfs.resize_views(config["writable_bytes"])
+    os.chown(f"{rootfs.RW_DIR}/job", config["uid"], config["uid"])
     become_job(config, status_fd, stdin_fd, out_w, err_w)
 
 

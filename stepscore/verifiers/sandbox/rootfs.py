@@ -17,6 +17,7 @@ Standard library only, for the same reason as `linux`.
 from __future__ import annotations
 
 import os
+import shutil
 
 try:
     from . import linux
@@ -114,13 +115,13 @@ def _enter(stage: str) -> None:
 
 
 # The fork server (`forkworker`) builds the read-only root once, with empty mount points,
-# and gives each job a fresh tmpfs in the job's own mount namespace.
+# and gives each slot a tmpfs for its jobs' writable views, emptied after every job.
 RW_DIR = "/.rw"
 WRITABLE_POINTS = (JOB_DIR, "/tmp", "/dev/shm", RW_DIR)
 
 
 def build_base(stage: str, *, binds: list[str]) -> None:
-    """Like `build`, with empty mount points where the writable views go (`mount_writable`)."""
+    """Like `build`, with empty mount points where the writable views go (`mount_views`)."""
     os.umask(0o022)
     linux.mount(None, "/", None, linux.MS_REC | linux.MS_PRIVATE)
     linux.mount("tmpfs", stage, "tmpfs", _SAFE, "size=1m,nr_inodes=4096,mode=0755")
@@ -135,23 +136,57 @@ def build_base(stage: str, *, binds: list[str]) -> None:
     linux.mount(None, "/", None, linux.MS_REMOUNT | linux.MS_BIND | _RO)
 
 
-def mount_writable(size: int, uid: int) -> None:
-    """In a new mount namespace under `build_base`'s root: a fresh tmpfs of ``size`` bytes
-    seen at /job (owned by ``uid``, mode 700), /tmp and /dev/shm."""
-    linux.mount(None, "/", None, linux.MS_REC | linux.MS_PRIVATE)
+VIEWS = (("job", JOB_DIR, 0o700), ("tmp", "/tmp", 0o1777), ("shm", "/dev/shm", 0o1777))
+
+
+def mount_views(size: int) -> int:
+    """Under `build_base`'s root, in a slot's mount namespace: a fresh tmpfs of ``size``
+    bytes at /.rw, seen at /job (mode 700), /tmp and /dev/shm, which one job after another
+    writes to and `wipe_views` empties in between (mounted over any earlier one: replacing
+    a tmpfs a job left unremovable is rare, and stacking is cheap). Returns ``size``."""
     linux.mount("tmpfs", RW_DIR, "tmpfs", _SAFE, f"size={size},nr_inodes=16384,mode=0755")
-    for name, target, mode, owner in (
-        ("job", JOB_DIR, 0o700, uid),
-        ("tmp", "/tmp", 0o1777, 0),
-        ("shm", "/dev/shm", 0o1777, 0),
-    ):
+    for name, target, mode in VIEWS:
         source = f"{RW_DIR}/{name}"
         os.mkdir(source)
         os.chmod(source, mode)
-        if owner > 0:
-            os.chown(source, owner, owner)
         linux.mount(source, target, None, linux.MS_BIND)
-    linux.umount2(RW_DIR, linux.MNT_DETACH)
+    return size
+
+
+def resize_views(size: int) -> int:
+    """Give the (empty) views' tmpfs a new size cap. Returns ``size``."""
+    options = f"size={size},nr_inodes=16384,mode=0755"
+    linux.mount(None, RW_DIR, None, linux.MS_REMOUNT | _SAFE, options)
+    return size
+
+
+def wipe_views() -> bool:
+    """Empty /job, /tmp and /dev/shm after a job (all its processes are gone by now), and
+    give them back their modes; False when something would not go."""
+    ok = True
+    for name, _, mode in VIEWS:
+        path = f"{RW_DIR}/{name}"
+        try:
+            os.chmod(path, mode)
+            for entry in os.scandir(path):
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, onerror=_unlock)
+                else:
+                    os.unlink(entry.path)
+            ok = ok and not os.listdir(path)
+        except OSError:
+            ok = False
+    return ok
+
+
+def _unlock(function, path: str, exc_info) -> None:  # type: ignore[no-untyped-def]
+    """A job may have made a directory unwritable: give it back its mode and retry."""
+    try:
+        os.chmod(os.path.dirname(path), 0o700)
+        os.chmod(path, 0o700)
+        function(path)
+    except OSError:
+        pass
 
 
 def shadowed(path: str) -> bool:

@@ -199,3 +199,24 @@ def test_slots_are_reused_until_a_job_is_stopped() -> None:
         assert sandbox.run("print('next')", **LIMITS).stdout == "next\n"
         after = {_pid_of(slot.pidfd) for slot in server.idle}
         assert after and first.isdisjoint(after)
+
+
+def test_each_job_gets_its_own_write_cap_and_empty_views(sandbox: ForkServerSandbox) -> None:
+    write = "open('/tmp/blob', 'wb').write(b'x' * (3 << 20)); print('wrote')"
+    results = [sandbox.run(write, file_mb=mb, **LIMITS) for mb in (1, 8, 1)]
+    assert [r.ok for r in results] == [False, True, False], results
+    messy = """
+import os
+os.makedirs("deep/er", exist_ok=True)
+open("deep/er/f", "w").write("x")
+os.mkfifo("/tmp/fifo")
+os.symlink("/etc/passwd", "/dev/shm/link")
+os.chmod("deep/er", 0)
+os.chmod("deep", 0)
+os.chmod(".", 0o500)
+"""
+    assert sandbox.run(messy, **LIMITS).ok
+    check = "import os; print(os.listdir('.'), os.listdir('/tmp'), os.listdir('/dev/shm'))"
+    for _ in range(3):  # whichever slot runs it
+        assert sandbox.run(check, **LIMITS).stdout == "['main.py'] [] []\n"
+    assert os.path.exists("/etc/passwd")
