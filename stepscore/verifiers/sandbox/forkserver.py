@@ -70,8 +70,6 @@ _START_S = 30.0
 _ISOLATION = Isolation(
     network=True, pid=True, mount=True, readonly_root=True, uid_drop=True, rlimits=True
 )
-
-
 _IDLE_SLOTS = 16  # idle slots kept per server; more concurrent jobs open and close their own
 
 
@@ -198,6 +196,7 @@ class ForkServerSandbox(SandboxFront):
             servers = [s for s in (self._server, *self._retired) if s is not None]
             self._server, self._retired = None, []
             for server in servers:
+                server.retired = True  # a job still running gives its slot back to no one
                 server.stop()
 
     # -- servers and slots --------------------------------------------------------------
