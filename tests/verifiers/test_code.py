@@ -94,3 +94,55 @@ def test_reflexion_final_programs_reproduce_is_solved(shared_data) -> None:  # t
     }
     assert len(rows) == 397
     assert differ == _REFLEXION_LOGGED_UNSOLVED_BUT_PASSING  # 392/397 = 98.7% reproduce
+
+
+def _fork_server():  # type: ignore[no-untyped-def]
+    import os
+    import sys
+
+    from stepscore.verifiers.sandbox import IsolationUnavailableError
+    from stepscore.verifiers.sandbox.forkserver import ForkServerSandbox
+
+    if not sys.platform.startswith("linux") or os.geteuid() != 0:
+        pytest.skip("the fork server needs root on Linux")
+    try:
+        return ForkServerSandbox()
+    except IsolationUnavailableError as exc:
+        pytest.skip(f"no fork server here: {exc}")
+
+
+@pytest.mark.slow
+def test_reference_solutions_and_reflexion_on_the_fork_server(shared_data) -> None:  # type: ignore[no-untyped-def]
+    """The acceptance sets on the warm fork server too (slots reused across ~1,500 jobs):
+    HumanEval 164/164, MBPP 974/974, Reflexion's is_solved reproduced as on a fresh
+    process per job."""
+    import json
+    from concurrent.futures import ThreadPoolExecutor
+
+    from stepscore.benchmarks import load_benchmark
+
+    problems = [*load_benchmark("humaneval").samples, *load_benchmark("mbpp", "full").samples]
+    path = shared_data / "traces" / "reflexion"
+    path = path / "reflexion_mbpp_py_mbpp-py._reflexion_5_gpt-4_pass_at_k_1_py.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    with _fork_server() as sandbox, ThreadPoolExecutor(2) as pool:
+        results = list(
+            pool.map(
+                lambda p: verify_code(
+                    p.reference_program,
+                    list(p.test_list) or [p.test],
+                    setup=p.setup if p.test_list else "",
+                    sandbox=sandbox,
+                ),
+                problems,
+            )
+        )
+        refined = list(
+            pool.map(lambda r: verify_code(r["solution"], [r["test"]], sandbox=sandbox), rows)
+        )
+    assert [p.id for p, r in zip(problems, results, strict=True) if not r.passed] == []
+    assert len(problems) == 164 + 974
+    differ = {
+        r["name"] for r, res in zip(rows, refined, strict=True) if res.passed != r["is_solved"]
+    }
+    assert differ == _REFLEXION_LOGGED_UNSOLVED_BUT_PASSING
