@@ -391,13 +391,10 @@ def test_workers_die_with_their_parent() -> None:
     assert _wait_until(lambda: not _alive(worker), timeout_s=10)
 
 
-def test_overhead_of_a_trivial_call_is_well_under_a_millisecond(pool: DeadlinePool) -> None:
-    for _ in range(50):
-        pool.run(operator.add, 1, 2, deadline_s=10)
-    start, n = time.perf_counter(), 500
-    for _ in range(n):
-        pool.run(operator.add, 1, 2, deadline_s=10)
-    assert (time.perf_counter() - start) / n < 0.002  # ~0.1 ms measured; slack for CI
+def test_calls_reuse_the_warm_worker(pool: DeadlinePool) -> None:
+    """A call is a round trip to a warm worker, not a process start (speed: perf/)."""
+    pids = {pool.run(os.getpid, deadline_s=10).value for _ in range(500)}
+    assert len(pids) == pool.workers and os.getpid() not in pids
 
 
 def test_works_when_the_main_script_comes_from_stdin() -> None:

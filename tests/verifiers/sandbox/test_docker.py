@@ -179,13 +179,11 @@ def test_container_killed_mid_job_is_replaced(client, sandbox) -> None:  # type:
     assert len(sandbox.container_ids) == 2 and not set(sandbox.container_ids) & before
 
 
-def test_throughput(sandbox) -> None:  # type: ignore[no-untyped-def]
-    sandbox.run_many(["pass"] * 20, timeout_s=5, memory_mb=256, workers=2)  # warm
-    start = time.perf_counter()
-    results = sandbox.run_many(["x = sum(range(100))"] * 200, timeout_s=5, memory_mb=256, workers=2)
-    rate = 200 / (time.perf_counter() - start)
-    assert all(result.ok for result in results)
-    assert rate > 50, f"{rate:.0f} jobs/s"  # ~400/s on an idle 2-core machine
+def test_many_jobs_through_the_warm_pool(sandbox) -> None:  # type: ignore[no-untyped-def]
+    """Two hundred jobs in a row on the pool's warm slots (speed: perf/sandbox.py)."""
+    programs = [f"print(sum(range({i})))" for i in range(200)]
+    results = sandbox.run_many(programs, timeout_s=5, memory_mb=256, workers=2)
+    assert [r.stdout for r in results] == [f"{sum(range(i))}\n" for i in range(200)]
 
 
 def test_no_job_data_where_later_jobs_are_forked_from(client, sandbox, memory_holds) -> None:  # type: ignore[no-untyped-def]
