@@ -4,11 +4,12 @@
 with ``stepscore sandbox build-image``: no registry is needed). Each container has no
 network, a read-only root, memory, pids and CPU limits, every capability dropped,
 no-new-privileges, a seccomp profile (`SECCOMP_PROFILE`: Docker's default one still
-allows ``ptrace``), runs as uid 65534 under Docker's init, and keeps one process warm:
-`dockerworker`, which forks a fresh PID namespace per job (see there for what stops a
-job from reaching the server or the next job). Each server talks to this process over a
-Unix socket of its own (see `Container`), so a job costs a fork or two and two small
-messages, not a container start nor a trip through the Docker daemon.
+allows ``ptrace``; each job adds its own filter, `seccomp`), runs as uid 65534 under
+Docker's init, and keeps one process warm: `dockerworker`, whose warm slot (PID 1 of a
+PID namespace of its own) forks each job (see there for what stops a job from reaching
+the server or the next job). Each server talks to this process over a Unix socket of its
+own (see `Container`), so a job costs a fork and two small messages, not a container
+start nor a trip through the Docker daemon.
 
 A container that dies or stops answering is killed, removed and replaced, and its job
 ends ``sandbox_error``. Containers carry labels naming this process; `close` (also run
@@ -35,7 +36,7 @@ import time
 import weakref
 from collections.abc import Iterable
 
-from stepscore.verifiers.sandbox import dockerworker
+from stepscore.verifiers.sandbox import dockerworker, seccomp
 from stepscore.verifiers.sandbox.base import (
     PROGRAM,
     ExecResult,
@@ -271,6 +272,7 @@ class DockerSandbox(SandboxFront):
             "uid": 0,  # no uid change: the container's one uid, in a PID namespace of its own
             "files": blobs,
             "rlimits": rlimits,
+            "seccomp": seccomp.AVAILABLE,  # per job, on top of the container's profile
             "env": {"PATH": "/usr/bin:/bin", "HOME": "/job", "TMPDIR": "/tmp", "LANG": "C.UTF-8"},
             "stdin": stdin.encode("utf-8"),
             "timeout_s": limits.timeout_s,

@@ -58,7 +58,7 @@ except ImportError:  # the container: the modules were sent by the host
     import slots  # type: ignore[no-redef]
 
 # in import order
-MODULES = ("linux", "rootfs", "jobinit", "forkworker", "slots", "dockerworker")
+MODULES = ("linux", "rootfs", "seccomp", "jobinit", "forkworker", "slots", "dockerworker")
 BOOT = (  # connect to the host's socket, take it as stdin and stdout, load the modules
     "import os,sys,marshal,socket\n"
     "s=socket.socket(socket.AF_UNIX);s.connect('/run/stepscore/sock')\n"

@@ -43,7 +43,7 @@ import threading
 import time
 from collections.abc import Iterable
 
-from stepscore.verifiers.sandbox import forkworker, rootfs, slots
+from stepscore.verifiers.sandbox import forkworker, rootfs, seccomp, slots
 from stepscore.verifiers.sandbox.base import (
     PROGRAM,
     ExecResult,
@@ -68,7 +68,13 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 _BOOT = f"import sys;sys.path.insert(0,{_HERE!r});import forkworker;forkworker.main(sys.argv[1:])"
 _START_S = 30.0
 _ISOLATION = Isolation(
-    network=True, pid=True, mount=True, readonly_root=True, uid_drop=True, rlimits=True
+    network=True,
+    pid=True,
+    mount=True,
+    readonly_root=True,
+    uid_drop=True,
+    rlimits=True,
+    seccomp=seccomp.AVAILABLE,
 )
 _IDLE_SLOTS = 16  # idle slots kept per server; more concurrent jobs open and close their own
 
@@ -128,7 +134,7 @@ class _Slot:
 class ForkServerSandbox(SandboxFront):
     """Runs each program as a fork of a warm, namespaced server process.
 
-    ``require``: protections the caller cannot do without (all but ``seccomp`` are given).
+    ``require``: protections the caller cannot do without (``seccomp`` on x86-64 only).
     ``expose``: more host directories to show jobs read-only. ``imports``: the modules the
     server imports before forking (default: `forkworker.WARM_IMPORTS`). ``recycle_after``:
     start a fresh server after this many jobs (0: never); jobs running on the old one
@@ -312,6 +318,7 @@ class ForkServerSandbox(SandboxFront):
                 "writable_bytes": limits.file_mb << 20,
                 "files": blobs,
                 "rlimits": _rlimits(limits, uid),
+                "seccomp": seccomp.AVAILABLE,
                 "env": {
                     "PATH": "/usr/local/bin:/usr/bin:/bin",
                     "HOME": "/job",

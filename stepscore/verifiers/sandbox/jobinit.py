@@ -36,10 +36,11 @@ except ImportError:  # pragma: no cover - another Python implementation
     import signal  # type: ignore[no-redef]
 
 try:
-    from . import linux, rootfs
+    from . import linux, rootfs, seccomp
 except ImportError:  # imported by path inside the sandbox
     import linux  # type: ignore[no-redef]
     import rootfs  # type: ignore[no-redef]
+    import seccomp  # type: ignore[no-redef]
 
 # The launcher takes only the PID namespace (its next child is PID 1 there); init takes the
 # rest, so the launcher keeps the host's mounts and the root that init pivots away from.
@@ -151,7 +152,8 @@ def _start_job(config: dict, status_fd: int) -> int:
 
 def drop_privileges(config: dict) -> None:
     """The job's own uid (before the limits: RLIMIT_NPROC does not bind root), its
-    files in the working directory, no new privileges, its rlimits."""
+    files in the working directory, no new privileges, its rlimits, its system-call
+    filter (`seccomp`, when the config asks for it)."""
     uid = config["uid"]
     if uid > 0:
         os.setgroups([])
@@ -166,6 +168,8 @@ def drop_privileges(config: dict) -> None:
     for name, value in config["rlimits"].items():
         soft, hard = value if isinstance(value, tuple) else (value, value)
         resource.setrlimit(getattr(resource, name), (soft, hard))
+    if config.get("seccomp"):
+        seccomp.install()  # last: the calls above are among those it denies
 
 
 def _become_job(config: dict) -> None:

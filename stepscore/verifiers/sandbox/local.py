@@ -44,7 +44,7 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Literal
 
-from stepscore.verifiers.sandbox import rootfs
+from stepscore.verifiers.sandbox import rootfs, seccomp
 from stepscore.verifiers.sandbox.base import (
     PROGRAM,
     ExecResult,
@@ -186,6 +186,7 @@ class LocalSandbox(SandboxFront):
             },
             "files": blobs,
             "rlimits": _rlimits(limits, uid),
+            "seccomp": seccomp.AVAILABLE,
         }
 
 
@@ -217,9 +218,15 @@ def _tasks_of(uid: int) -> int:
 def _isolation_of(namespaces: bool, uid_drop: bool) -> Isolation:
     if namespaces:
         return Isolation(
-            network=True, pid=True, mount=True, readonly_root=True, uid_drop=True, rlimits=True
+            network=True,
+            pid=True,
+            mount=True,
+            readonly_root=True,
+            uid_drop=True,
+            rlimits=True,
+            seccomp=seccomp.AVAILABLE,
         )
-    return Isolation(uid_drop=uid_drop, rlimits=True)
+    return Isolation(uid_drop=uid_drop, rlimits=True, seccomp=seccomp.AVAILABLE)
 
 
 @cache

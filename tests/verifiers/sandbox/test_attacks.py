@@ -339,3 +339,37 @@ def test_ptrace(sandbox: LocalSandbox) -> None:
 def test_segfault_is_killed(sandbox: LocalSandbox) -> None:
     result = _attack(sandbox, "import ctypes\nctypes.string_at(0)")
     assert result.status == "killed" and result.returncode == -11, result
+
+
+def test_kernel_surface_is_filtered(sandbox: LocalSandbox) -> None:
+    """New namespaces (a user namespace would hand the job capabilities over its own
+    mounts), io_uring, bpf, mounts, ptrace: EPERM under the per-job filter; threads,
+    fork and subprocess still work."""
+    _need(sandbox, "seccomp")
+    program = """
+        import ctypes, os, subprocess, sys, threading
+        libc = ctypes.CDLL(None, use_errno=True)
+        calls = {
+            "unshare": lambda: libc.unshare(0x10000000),
+            "clone": lambda: libc.syscall(56, 0x10000000 | 17, 0, 0, 0, 0),
+            "io_uring_setup": lambda: libc.syscall(425, 1, 0),
+            "bpf": lambda: libc.syscall(321, 0, 0, 0),
+            "mount": lambda: libc.mount(b"none", b"/tmp", b"tmpfs", 0, None),
+            "ptrace": lambda: libc.ptrace(0, 0, None, None),
+        }
+        for name, call in calls.items():
+            print(name, call(), ctypes.get_errno())
+        threading.Thread(target=print, args=("thread",)).start()
+        if (pid := os.fork()) == 0:
+            os._exit(3)
+        print("fork", os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+        spawn = [sys.executable, "-I", "-S", "-c", "print('spawned')"]
+        print(subprocess.run(spawn, capture_output=True, text=True).stdout)
+    """
+    result = _attack(sandbox, program)
+    assert result.status == "ok", result
+    lines = result.stdout.split("\n")
+    assert lines[:6] == [
+        f"{name} -1 1" for name in ("unshare", "clone", "io_uring_setup", "bpf", "mount", "ptrace")
+    ], result.stdout
+    assert lines[6:9] == ["thread", "fork 3", "spawned"], result.stdout
