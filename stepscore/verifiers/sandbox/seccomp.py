@@ -95,25 +95,39 @@ AVAILABLE = os.uname().machine == "x86_64"
 
 
 def _program() -> list[tuple[int, int, int, int]]:
-    """The filter as ``(code, jt, jf, k)`` instructions."""
-    out = [
+    """The filter as ``(code, jt, jf, k)`` instructions: the architecture, then ``clone``'s
+    flags, then a binary search over the denied numbers (a dozen instructions a call)."""
+    clone_flags = [
+        (_LD_ABS, 0, 0, _ARG0),
+        (_JSET, 0, 1, _NAMESPACE_FLAGS),
+        (_RET, 0, 0, _EPERM),
+        (_RET, 0, 0, _ALLOW),
+    ]
+    return [
         (_LD_ABS, 0, 0, _ARCH),
         (_JEQ, 1, 0, _AUDIT_ARCH_X86_64),
         (_RET, 0, 0, _KILL_PROCESS),
         (_LD_ABS, 0, 0, _NR),
         (_JGE, 0, 1, _X32_BIT),
         (_RET, 0, 0, _EPERM),
+        (_JEQ, 0, len(clone_flags), _CLONE),
+        *clone_flags,
+        *_search(sorted((*DENIED.values(), _CLONE3))),
     ]
-    for number in (*sorted(DENIED.values()), _CLONE3):
-        out += [(_JEQ, 0, 1, number), (_RET, 0, 0, _ENOSYS if number == _CLONE3 else _EPERM)]
-    out += [
-        (_JEQ, 0, 3, _CLONE),
-        (_LD_ABS, 0, 0, _ARG0),
-        (_JSET, 0, 1, _NAMESPACE_FLAGS),
-        (_RET, 0, 0, _EPERM),
-        (_RET, 0, 0, _ALLOW),
-    ]
-    return out
+
+
+def _search(numbers: list[int]) -> list[tuple[int, int, int, int]]:
+    """Return the denial of whichever of ``numbers`` the call is, else allow it."""
+    if len(numbers) <= 3:
+        out = []
+        for number in numbers:
+            action = _ENOSYS if number == _CLONE3 else _EPERM
+            out += [(_JEQ, 0, 1, number), (_RET, 0, 0, action)]
+        return [*out, (_RET, 0, 0, _ALLOW)]
+    middle = len(numbers) // 2
+    below, above = _search(numbers[:middle]), _search(numbers[middle:])
+    assert len(below) < 256  # a jump offset is one byte
+    return [(_JGE, len(below), 0, numbers[middle]), *below, *above]
 
 
 def install() -> None:
