@@ -35,6 +35,7 @@ from typing import Literal
 from stepscore.reasoning.trace import Trace
 from stepscore.verifiers.steps.claims import Carry, Link, find_claims, find_claims_after
 from stepscore.verifiers.steps.equations import decide_transition, find_transitions
+from stepscore.verifiers.steps.function_claims import find_function_claims
 from stepscore.verifiers.steps.identities import decide_rewrite, find_rewrites
 from stepscore.verifiers.steps.recompute import DIFFERS, recompute
 from stepscore.verifiers.steps.remainder import remainder_outcome
@@ -218,7 +219,8 @@ def _forgive_retracted(claims: list[Claim], text: str) -> list[Claim]:
 
 
 def _rewrite_claims(text: str) -> list[Claim]:
-    """Symbolic rewrites (``(x+1)^2 = x^2 + 2x + 1``), decided at random points."""
+    """Symbolic rewrites (``(x+1)^2 = x^2 + 2x + 1``), decided at random points, and claims
+    written with functions or moduli (``\\tan 45^\\circ = 1``, ``2^{10} \\equiv 1 \\pmod{11}``)."""
     claims = []
     for rewrite in find_rewrites(text):
         status, _, _, reason = decide_rewrite(rewrite)
@@ -228,6 +230,12 @@ def _rewrite_claims(text: str) -> list[Claim]:
         status, _, _, reason = decide_transition(move)
         before, after = " = ".join(move.before), " = ".join(move.after)
         claims.append(Claim((move.start, move.end), before, after, None, None, status, reason))
+    for c in find_function_claims(text):
+        claims.append(
+            Claim(
+                (c.start, c.end), c.left, c.right, c.right_value, c.left_value, c.status, c.reason
+            )
+        )
     return claims
 
 

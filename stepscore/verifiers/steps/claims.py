@@ -45,7 +45,7 @@ _CONTINUATION = frozenset({"delim", "skip"})
 _SINGLE_WORDS = frozenset({"a", "A"})
 _SOFT_EQ_WORDS = (" is ", " equals ", " are ", " was ", " were ", " gives ", " makes ", " yields ")
 _SOFT_EQ_WORDS += ("≈", "\\approx")
-_REMAINDER = re.compile(r"(?i:remainder)|R|\\(?:mathrm|text)\s*\{\s*R\s*\}")
+_REMAINDER = re.compile(r"(?i:remainder)|R|\\(?:mathrm|text)\s*\{\s*(?:R|(?i:remainder))\s*\}")
 _Ends = dict[str, tuple[list[Token], str]]  # label -> (an unevaluated right side, its text)
 
 

@@ -26,7 +26,9 @@ from stepscore.verifiers.math.config import MathConfig
 from stepscore.verifiers.math.expression import Expression, Node
 from stepscore.verifiers.steps.identities import (
     RELATION_BREAK,
+    Rewrite,
     compile_side,
+    decide_rewrite,
     function_letters,
     math_lines,
     split_relations,
@@ -42,11 +44,20 @@ _CONNECTIVE = re.compile(
     r"|\bnow\b|\bit\b|\bsimplif\w*|\bgives?\b|\bget\b|\bobtain\b|\byields?\b|\bbecomes?\b"
     r"|\bexpand\w*|\bfactor\w*|\brearrang\w*|\bcombin\w*|\bcollect\w*|\bmov\w*|\bsubtract\w*"
     r"|\badd\w*|\bdivid\w*|\bmultipl\w*|\bboth\b|\bsides?\b|\bby\b|\bfrom\b|\bto\b|\bterms?\b"
-    r"|\blike\b|\bthe\b|\bequation\b|\bgiving\b|\bfurther\b|\bas\b|\d+)*"
+    r"|\blike\b|\bthe\b|\bequation\b|\bgiving\b|\bfurther\b|\bas\b|\d+|\bhave\b"
+    r"|\b(?:left|right)-hand\b|\band\b(?=\s+(?:simplif|combin|rearrang|collect|expand|factor))"
+    r")*",
+    re.IGNORECASE,
 )
+# A rewrite in several unknowns must say so: consecutive equations in x and y may be a
+# system ("x + y = 5 \\] \\[ x - y = 1").
+_REWRITE_VERB = re.compile(
+    r"\b(?:simplif\w*|expand\w*|rearrang\w*|becomes?|factor\w*)\b", re.IGNORECASE
+)
+MAX_UNKNOWNS = 3
 _LEAD = re.compile(r"\s*(?:\\(?:Rightarrow|implies|Longrightarrow|therefore)\b)?")
 _CONFIG = MathConfig()
-_Equation = tuple[tuple[str, str], str, int, int]  # (sides, unknown, degree, start)
+_Equation = tuple[tuple[str, str], frozenset[str], int, int]  # (sides, unknowns, degree, start)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +94,16 @@ def _follows(previous: _Equation, current: _Equation, gap: str | None) -> bool:
         return False
     if _solved(previous[0], previous[1]):
         return False  # "x = 0, x = 9", "x = \\frac{5 + 3}{2} \\] \\[ x = \\frac{5 - 3}{2}": values
-    return previous[1:3] == current[1:3]
+    if len(previous[1]) > 1 and _REWRITE_VERB.search(gap) is None:
+        return False
+    if previous[1:3] != current[1:3]:
+        return False
+    return not (_identity(previous[0]) or _identity(current[0]))
+
+
+def _identity(sides: tuple[str, str]) -> bool:
+    """``(b - 1)^2 = b^2 - 2b + 1``: true for every value, so not an equation to solve."""
+    return decide_rewrite(Rewrite(0, 0, *sides))[0] == "verified"
 
 
 def decide_transition(transition: Transition) -> Outcome:
@@ -111,20 +131,24 @@ def _equation(line: str, offset: int, functions: frozenset[str]) -> _Equation | 
     if a is None or b is None or a.inexact or b.inexact:
         return None
     names = a.variables | b.variables
-    if len(names) != 1:
+    if not 1 <= len(names) <= MAX_UNKNOWNS:
         return None
     da, db = _degree(a), _degree(b)
     if da is None or db is None or max(da, db) == 0:
         return None
-    return (left.strip(), right.strip()), next(iter(names)), max(da, db), start
+    return (left.strip(), right.strip()), names, max(da, db), start
 
 
-def _solved(sides: tuple[str, str], unknown: str) -> bool:
+def _solved(sides: tuple[str, str], unknowns: frozenset[str]) -> bool:
     """``x = 3``, ``x = \\frac{5 + 3}{2}``: a value found; what follows it is another value
     or a use of it, not a rewrite."""
     left, right = (compile_side(side) for side in sides)
     return any(
-        e is not None and e.tree == ("var", unknown) and o is not None and not o.variables
+        e is not None
+        and e.tree[0] == "var"
+        and e.tree[1] in unknowns
+        and o is not None
+        and not o.variables
         for e, o in ((left, right), (right, left))
     )
 

@@ -22,6 +22,7 @@ ambiguous ``1/2x``) is skipped.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -93,7 +94,8 @@ def find_rewrites(text: str) -> list[Rewrite]:
     return out
 
 
-def math_lines(text: str) -> list[tuple[str, int, str | None]]:
+@functools.lru_cache(maxsize=64)  # each step's lines are read by three finders
+def math_lines(text: str) -> tuple[tuple[str, int, str | None], ...]:
     """The lines of the step's LaTeX (``\\(..\\)``, ``\\[..\\]``, ``$..$``, align rows):
     each with its offset and the text between it and the previous line ("" inside one
     display, None after a display too long to read)."""
@@ -108,7 +110,7 @@ def math_lines(text: str) -> list[tuple[str, int, str | None]]:
             continue
         for k, (line, at) in enumerate(_lines(body, offset)):
             out.append((line, at, "" if k else gap))
-    return out
+    return tuple(out)
 
 
 def decide_rewrite(rewrite: Rewrite) -> Outcome:

@@ -44,3 +44,21 @@ def test_rewrites_that_change_the_equation_are_refuted(text: str) -> None:
 @pytest.mark.parametrize("text", NOT_TRANSITIONS)
 def test_systems_cases_and_solving_steps_are_not_refuted(text: str) -> None:
     assert check_text(text).status != "refuted", check_text(text)
+
+
+def test_rewrites_joined_by_we_have_or_expanding_and_simplifying_are_read() -> None:
+    text = (
+        "Subtracting \\( 3x \\) from both sides, we have \\( x^2 - 3x = 1 \\). "
+        "Factoring the left-hand side, we have \\( (x - 1)(x - 3) = 0 \\)."
+    )
+    assert check_text(text).status == "refuted"
+    text = "\\((49 - a^2)(4 - a^2) = 144a^2\\). Expanding and simplifying, we have "
+    assert check_text(text + "\\(196 - 53a^2 + a^4 = 144a^2\\)").status == "verified"
+    assert check_text(text + "\\(196 - 8a^2 + a^4 = 144a^2\\)").status == "refuted"
+
+
+def test_equations_in_two_unknowns_are_rewrites_only_when_the_step_says_so() -> None:
+    system = "\\[ x + y = 10 \\] \\[ x - y = 2 \\]"
+    assert check_text(system).status == "unverifiable"
+    said = "\\[ x^2 + 2x + y^2 = 3 \\] Simplifying, \\[ x^2 + y^2 + 2x - 4 = 0 \\]"
+    assert check_text(said).status == "refuted"
