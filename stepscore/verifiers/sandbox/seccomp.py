@@ -135,11 +135,10 @@ def install() -> None:
     ``no_new_privs`` (or CAP_SYS_ADMIN). Raises OSError where it cannot be installed."""
     if not AVAILABLE:
         raise OSError(38, f"no seccomp filter for {os.uname().machine}")
-    code = b"".join(struct.pack("=HBBI", *ins) for ins in _PROGRAM)
-    filters = ctypes.create_string_buffer(code, len(code))
-    fprog = struct.pack("=HxxxxxxQ", len(_PROGRAM), ctypes.addressof(filters))
+    filters = ctypes.create_string_buffer(_FILTER, len(_FILTER))
+    fprog = struct.pack("=HxxxxxxQ", len(_FILTER) // 8, ctypes.addressof(filters))
     header = ctypes.create_string_buffer(fprog, len(fprog))
     linux.prctl(linux.PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.addressof(header))
 
 
-_PROGRAM = _program()
+_FILTER = b"".join(struct.pack("=HBBI", *ins) for ins in _program())  # 8 bytes each
