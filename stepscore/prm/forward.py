@@ -16,11 +16,17 @@ from typing import Any
 from stepscore.prm.encode import Encoded
 from stepscore.prm.requires import train_stack
 
-__all__ = ["pad_batch", "pair_logits", "plan_batches"]
+__all__ = ["CPU_BATCH_TOKENS", "pad_batch", "pair_logits", "plan_batches"]
 
 # Configs whose LM logits are more than hidden @ W.T (scaled or soft-capped): for
 # these the full forward is used so scores match the model exactly.
 _LOGIT_TRANSFORMS = ("final_logit_softcapping", "logit_scale", "logits_scaling")
+
+
+# Padded tokens per batch on a CPU: the attention scores of larger batches overflow the
+# caches (measured: 64 traces of ~800 tokens ran 4-7x slower than one at a time), while
+# ~2,000 tokens a batch beat one at a time (perf/prm_score.py). GPUs take far more.
+CPU_BATCH_TOKENS = 2048
 
 
 def plan_batches(lengths: Sequence[int], *, batch_size: int, batch_tokens: int) -> list[list[int]]:

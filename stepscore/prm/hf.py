@@ -26,7 +26,7 @@ from typing import Any
 from stepscore.prm.aggregate import Aggregation, aggregate
 from stepscore.prm.encode import Encoded, TraceEncoder
 from stepscore.prm.families import PRMFamily, get_family
-from stepscore.prm.forward import pad_batch, pair_logits, plan_batches
+from stepscore.prm.forward import CPU_BATCH_TOKENS, pad_batch, pair_logits, plan_batches
 from stepscore.prm.requires import train_stack
 from stepscore.prm.scores import StepScores
 from stepscore.reasoning.trace import Trace
@@ -63,7 +63,7 @@ class HFStepScorer:
         family: str | PRMFamily = "token-classification",
         max_length: int = 4096,
         batch_size: int = 16,
-        batch_tokens: int = 32768,
+        batch_tokens: int | None = None,
         how: Aggregation = "min",
         name: str | None = None,
         causal: bool | None = None,
@@ -74,7 +74,7 @@ class HFStepScorer:
         self.encoder = TraceEncoder(tokenizer, family, max_length=max_length)
         self.family = self.encoder.family
         self.batch_size = batch_size
-        self.batch_tokens = batch_tokens
+        self._batch_tokens = batch_tokens
         self.how = how
         self.name = name or f"hf-{self.family.name}"
         aggregate([], how)  # an unknown reduction fails here, not mid-run
@@ -121,6 +121,18 @@ class HFStepScorer:
     @property
     def device(self) -> Any:
         return next(self.model.parameters()).device
+
+    @property
+    def batch_tokens(self) -> int:
+        """Padded tokens per batch: as given, else by device (32,768 on a GPU, where large
+        batches fill it; `CPU_BATCH_TOKENS` on a CPU, where they overflow the caches)."""
+        if self._batch_tokens is not None:
+            return self._batch_tokens
+        return 32768 if self.device.type == "cuda" else CPU_BATCH_TOKENS
+
+    @batch_tokens.setter
+    def batch_tokens(self, value: int | None) -> None:
+        self._batch_tokens = value
 
     def score(self, traces: Sequence[Trace], *, batch_size: int | None = None) -> list[StepScores]:
         """One `StepScores` per trace, in order; bad traces get a status, not an error."""

@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from stepscore.prm.aggregate import Aggregation
 from stepscore.prm.encode import Encoded
-from stepscore.prm.forward import pad_batch, plan_batches
+from stepscore.prm.forward import CPU_BATCH_TOKENS, pad_batch, plan_batches
 from stepscore.prm.requires import train_stack
 from stepscore.prm.scores import StepScores
 from stepscore.reasoning.trace import Trace
@@ -57,7 +57,7 @@ class ImplicitPRM:
         chat: bool = False,
         max_length: int = 4096,
         batch_size: int = 8,
-        batch_tokens: int = 16384,
+        batch_tokens: int | None = None,
         how: Aggregation = "min",
     ) -> None:
         if not beta > 0:
@@ -105,10 +105,12 @@ class ImplicitPRM:
         torch, _ = train_stack()
         encoded = [self._tokens(t) for t in traces]
         sums: list[list[float | None]] = [[None] * e.n_steps for e in encoded]
+        on_gpu = next(self.policy.parameters()).device.type == "cuda"
+        budget = self.batch_tokens or (16384 if on_gpu else CPU_BATCH_TOKENS)
         batches = plan_batches(
             [len(e.ids) for e in encoded],
             batch_size=batch_size or self.batch_size,
-            batch_tokens=self.batch_tokens,
+            batch_tokens=budget,
         )
         with torch.inference_mode():
             for batch in batches:
