@@ -24,7 +24,7 @@ _LOGIT_TRANSFORMS = ("final_logit_softcapping", "logit_scale", "logits_scaling")
 
 
 # Padded tokens per batch on a CPU: the attention scores of larger batches overflow the
-# caches (measured: 64 traces of ~800 tokens ran 4-7x slower than one at a time), while
+# caches (measured: 64 traces of ~800 tokens ran 3.6-6.6x slower than one at a time), while
 # ~2,000 tokens a batch beat one at a time (perf/prm_score.py). GPUs take far more.
 CPU_BATCH_TOKENS = 2048
 

@@ -34,11 +34,15 @@ from typing import Literal
 
 from stepscore.reasoning.trace import Trace
 from stepscore.verifiers.steps.claims import Carry, Link, find_claims, find_claims_after
+from stepscore.verifiers.steps.complex_claims import find_complex_claims
+from stepscore.verifiers.steps.counts import find_counts
 from stepscore.verifiers.steps.equations import decide_transition, find_transitions
+from stepscore.verifiers.steps.factorizations import find_factorizations
 from stepscore.verifiers.steps.function_claims import find_function_claims
 from stepscore.verifiers.steps.identities import decide_rewrite, find_rewrites
 from stepscore.verifiers.steps.recompute import DIFFERS, recompute
 from stepscore.verifiers.steps.remainder import remainder_outcome
+from stepscore.verifiers.steps.restated import find_restated
 
 __all__ = [
     "CheckConfig",
@@ -222,7 +226,7 @@ def _rewrite_claims(text: str) -> list[Claim]:
     """Symbolic rewrites (``(x+1)^2 = x^2 + 2x + 1``), decided at random points, and claims
     written with functions or moduli (``\\tan 45^\\circ = 1``, ``2^{10} \\equiv 1 \\pmod{11}``)."""
     claims = []
-    for rewrite in find_rewrites(text):
+    for rewrite in find_rewrites(text) + find_factorizations(text):
         status, _, _, reason = decide_rewrite(rewrite)
         span = (rewrite.start, rewrite.end)
         claims.append(Claim(span, rewrite.left, rewrite.right, None, None, status, reason))
@@ -230,6 +234,12 @@ def _rewrite_claims(text: str) -> list[Claim]:
         status, _, _, reason = decide_transition(move)
         before, after = " = ".join(move.before), " = ".join(move.after)
         claims.append(Claim((move.start, move.end), before, after, None, None, status, reason))
+    for r in find_restated(text):
+        claims.append(Claim((r.start, r.end), r.left, r.right, None, None, r.status, r.reason))
+    for n in find_counts(text):
+        claims.append(Claim((n.start, n.end), n.left, n.right, None, None, n.status, n.reason))
+    for z in find_complex_claims(text):
+        claims.append(Claim((z.start, z.end), z.left, z.right, None, None, z.status, z.reason))
     for c in find_function_claims(text):
         claims.append(
             Claim(

@@ -35,7 +35,7 @@ from stepscore.verifiers.steps.identities import (
 )
 from stepscore.verifiers.steps.recompute import Outcome
 
-__all__ = ["Transition", "decide_transition", "find_transitions"]
+__all__ = ["Transition", "decide_transition", "find_transitions", "node_degree"]
 
 MAX_DEGREE = 12
 # Words that join one form of an equation to the next ("This simplifies to:", "we get").
@@ -155,16 +155,16 @@ def _solved(sides: tuple[str, str], unknowns: frozenset[str]) -> bool:
 
 def _degree(expr: Expression) -> int | None:
     """The formal degree of a polynomial tree, None for anything else (roots, 1/x, 2^x)."""
-    return _node_degree(expr.tree)
+    return node_degree(expr.tree)
 
 
-def _node_degree(node: Node) -> int | None:
+def node_degree(node: Node) -> int | None:
     kind = node[0]
     if kind in ("num", "const"):
         return 0
     if kind == "var":
         return 1
-    children = [_node_degree(child) for child in node[1:] if isinstance(child, tuple)]
+    children = [node_degree(child) for child in node[1:] if isinstance(child, tuple)]
     if any(d is None for d in children):
         return None
     if kind == "add":

@@ -1,0 +1,80 @@
+"""A count stated with the list it counts: "7 choices for the exponent (0, 2, 4, 6)",
+"There are 5 odd integers in this range (1, 3, 5, 7, 9)".
+
+`find_counts` reads a number (digits or a number word up to twelve), at most three
+describing words, a noun that counts (choices, ways, values, digits, ...), an optional
+phrase that starts with "for", "in", "of", "from", "among" or "between", then a list of
+at least two distinct integers in parentheses or after a colon, closed there. The count
+stands when it is the length of the list and is refuted otherwise. A list that is
+elided (``1, 2, \\ldots, 10``, "etc."), that gives examples ("such as", "e.g.",
+"like", "including"), that holds anything but integers, or a phrase with a verb ("to
+arrange the digits (1, 2, 3)") is not read.
+
+>>> [c.status for c in find_counts("There are 4 choices for the digit (1, 3, 5, 7).")]
+['verified']
+>>> [c.status for c in find_counts("There are 7 choices for the exponent of 3 (0, 2, 4, 6).")]
+['refuted']
+>>> find_counts("There are 2 ways to arrange the digits (1, 2, 3).")
+[]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from stepscore.verifiers.steps.recompute import LinkStatus
+
+__all__ = ["CountClaim", "find_counts"]
+
+_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}  # fmt: skip
+_NOUNS = (
+    r"choices|ways|options|values|numbers|integers|digits|possibilities|outcomes|solutions"
+    r"|divisors|factors|multiples|primes|elements|terms|cases|roots|candidates"
+)
+_ADJECTIVE = r"(?!(?:for|in|of|from|among|between|to|such|like|including)\b)[a-z][a-z\-]*"
+_PHRASE_WORD = r"(?!(?:to|such|like|including|e\.?g|namely|except|besides|than)\b)[a-z]+"
+_ITEM = r"(?:\\\(\s*|\$)?-?\d{1,6}(?:\s*\\\)|\$)?"
+_COUNT = re.compile(
+    rf"(?<![\w.,/^{{])(?P<n>\d{{1,3}}|{'|'.join(_WORDS)})\s+(?:{_ADJECTIVE}\s+){{0,3}}?"
+    rf"(?:{_NOUNS})\b"
+    rf"(?:\s+(?:for|in|of|from|among|between)(?:\s+(?:{_PHRASE_WORD}|\d{{1,4}}(?![\d,.]))){{1,7}})?"
+    rf"\s*(?:\((?P<a>{_ITEM}(?:\s*,\s*(?:(?:and|or)\s+)?{_ITEM})+)\s*\)"
+    rf"|:\s*(?P<b>{_ITEM}(?:\s*,\s*(?:(?:and|or)\s+)?{_ITEM})+)(?=\s*(?:\.(?!\d)|;|$)))",
+    re.IGNORECASE,
+)
+_ELIDED = re.compile(r"\\[lc]?dots|\.\.\.|…|\betc\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class CountClaim:
+    """A count (``right``) and the list it counts (``left``), with the verdict."""
+
+    start: int
+    end: int
+    left: str
+    right: str
+    status: LinkStatus
+    reason: str
+
+
+def find_counts(text: str) -> list[CountClaim]:
+    """The counts of ``text`` stated with their lists (see the module docstring)."""
+    out = []
+    for m in _COUNT.finditer(text):
+        listed = m["a"] if m["a"] is not None else m["b"]
+        if _ELIDED.search(text, m.end(), m.end() + 12):
+            continue
+        items = re.findall(r"-?\d+", listed)
+        if len(set(items)) != len(items):
+            continue  # "(1, 1, 2)": a multiset, maybe counted otherwise
+        n = int(m["n"]) if m["n"].isdigit() else _WORDS[m["n"].lower()]
+        if n == len(items):
+            status, reason = "verified", "the list has that many items"
+        else:
+            status, reason = "refuted", f"the list has {len(items)} items, not {n}"
+        out.append(CountClaim(m.start(), m.end(), listed, m["n"], status, reason))
+    return out
