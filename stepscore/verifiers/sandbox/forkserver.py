@@ -54,6 +54,7 @@ from stepscore.verifiers.sandbox.base import (
 )
 from stepscore.verifiers.sandbox.local import (
     _UID_SPAN,
+    NAMESPACED,
     _acquire_uid,
     _binds_for,
     _release_uid,
@@ -67,15 +68,7 @@ __all__ = ["ForkServerSandbox"]
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _BOOT = f"import sys;sys.path.insert(0,{_HERE!r});import forkworker;forkworker.main(sys.argv[1:])"
 _START_S = 30.0
-_ISOLATION = Isolation(
-    network=True,
-    pid=True,
-    mount=True,
-    readonly_root=True,
-    uid_drop=True,
-    rlimits=True,
-    seccomp=seccomp.AVAILABLE,
-)
+_ISOLATION = NAMESPACED
 _IDLE_SLOTS = 16  # idle slots kept per server; more concurrent jobs open and close their own
 
 

@@ -215,17 +215,20 @@ def _tasks_of(uid: int) -> int:
     return count
 
 
+NAMESPACED = Isolation(  # what a job gets in namespaces (also the fork server's)
+    network=True,
+    pid=True,
+    mount=True,
+    readonly_root=True,
+    uid_drop=True,
+    rlimits=True,
+    seccomp=seccomp.AVAILABLE,
+)
+
+
 def _isolation_of(namespaces: bool, uid_drop: bool) -> Isolation:
     if namespaces:
-        return Isolation(
-            network=True,
-            pid=True,
-            mount=True,
-            readonly_root=True,
-            uid_drop=True,
-            rlimits=True,
-            seccomp=seccomp.AVAILABLE,
-        )
+        return NAMESPACED
     return Isolation(uid_drop=uid_drop, rlimits=True, seccomp=seccomp.AVAILABLE)
 
 

@@ -24,13 +24,12 @@ disagrees is "unverifiable" (maybe rounded).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from stepscore.verifiers.math.arithmetic import TooLarge, Undefined, evaluate
 from stepscore.verifiers.steps.identities import compile_side, math_lines, split_relations
-from stepscore.verifiers.steps.recompute import LinkStatus
+from stepscore.verifiers.steps.recompute import DecidedLink, LinkStatus
 
-__all__ = ["ComplexClaim", "find_complex_claims"]
+__all__ = ["find_complex_claims"]
 
 _UNIT = re.compile(r"(?<![A-Za-z\\])i(?![A-Za-z])")
 # "x_i", "\\sum_{i=1}", "i = 2", "the i-th term", "a_{i+1}": an index, not the unit.
@@ -42,23 +41,11 @@ _EULER = re.compile(r"(?<![A-Za-z\\])e(?![A-Za-z])")
 _TIGHT = 1e-9
 
 
-@dataclass(frozen=True, slots=True)
-class ComplexClaim:
-    """One decided link ``left = right`` of complex constants."""
-
-    start: int
-    end: int
-    left: str
-    right: str
-    status: LinkStatus
-    reason: str
-
-
-def find_complex_claims(text: str) -> list[ComplexClaim]:
+def find_complex_claims(text: str) -> list[DecidedLink]:
     """The decided complex links of the step's LaTeX (see the module docstring)."""
     if "=" not in text or _UNIT.search(text) is None or _INDEX.search(text):
         return []
-    out: list[ComplexClaim] = []
+    out: list[DecidedLink] = []
     for line, offset, _ in math_lines(text):
         if _UNIT.search(line) is None:
             continue
@@ -67,7 +54,7 @@ def find_complex_claims(text: str) -> list[ComplexClaim]:
     return out
 
 
-def _chain(pieces: list[tuple[str, int]]) -> list[ComplexClaim]:
+def _chain(pieces: list[tuple[str, int]]) -> list[DecidedLink]:
     values = [_value(piece) for piece, _ in pieces]
     out = []
     for k in range(len(pieces) - 1):
@@ -79,7 +66,7 @@ def _chain(pieces: list[tuple[str, int]]) -> list[ComplexClaim]:
         if status == "refuted" and _ends_agree(values):
             status, reason = "unverifiable", "the chain's ends agree"
         end = at + len(right.rstrip())
-        out.append(ComplexClaim(start, end, left.strip(), right.strip(), status, reason))
+        out.append(DecidedLink(start, end, left.strip(), right.strip(), status, reason))
     return out
 
 

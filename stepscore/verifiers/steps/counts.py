@@ -21,11 +21,10 @@ arrange the digits (1, 2, 3)") is not read.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from stepscore.verifiers.steps.recompute import LinkStatus
+from stepscore.verifiers.steps.recompute import DecidedLink
 
-__all__ = ["CountClaim", "find_counts"]
+__all__ = ["find_counts"]
 
 _WORDS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -49,19 +48,7 @@ _COUNT = re.compile(
 _ELIDED = re.compile(r"\\[lc]?dots|\.\.\.|…|\betc\b", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
-class CountClaim:
-    """A count (``right``) and the list it counts (``left``), with the verdict."""
-
-    start: int
-    end: int
-    left: str
-    right: str
-    status: LinkStatus
-    reason: str
-
-
-def find_counts(text: str) -> list[CountClaim]:
+def find_counts(text: str) -> list[DecidedLink]:
     """The counts of ``text`` stated with their lists (see the module docstring)."""
     out = []
     for m in _COUNT.finditer(text):
@@ -76,5 +63,5 @@ def find_counts(text: str) -> list[CountClaim]:
             status, reason = "verified", "the list has that many items"
         else:
             status, reason = "refuted", f"the list has {len(items)} items, not {n}"
-        out.append(CountClaim(m.start(), m.end(), listed, m["n"], status, reason))
+        out.append(DecidedLink(m.start(), m.end(), listed, m["n"], status, reason))
     return out

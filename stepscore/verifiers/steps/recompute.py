@@ -20,6 +20,7 @@ holds decimals, an integer written for ``33.3`` people) are "unverifiable", neve
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
@@ -28,11 +29,25 @@ from stepscore.verifiers.math.expression import compile_expression
 from stepscore.verifiers.steps.claims import Link
 from stepscore.verifiers.steps.tokens import Token, digits
 
-__all__ = ["DIFFERS", "Outcome", "recompute"]
+__all__ = ["DIFFERS", "DecidedLink", "Outcome", "recompute"]
 
 LinkStatus = Literal["verified", "refuted", "unverifiable"]
 Outcome = tuple[LinkStatus, float | None, float | None, str]
 DIFFERS = "the recomputed value differs"
+
+
+@dataclass(frozen=True, slots=True)
+class DecidedLink:
+    """A link ``left`` ~ ``right`` found at ``text[start:end]`` by one of the notation
+    finders (complex numbers, counts, restated values), with its verdict."""
+
+    start: int
+    end: int
+    left: str
+    right: str
+    status: LinkStatus
+    reason: str
+
 
 _OPS = {
     "×": "*", "\\times": "*", "*": "*", "\\ast": "*", "·": "*", "⋅": "*", "\\cdot": "*",

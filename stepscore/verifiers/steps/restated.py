@@ -21,14 +21,13 @@ are written is "unverifiable" (maybe rounded).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from fractions import Fraction
 
 from stepscore.verifiers.steps.functions import side_value
 from stepscore.verifiers.steps.identities import RELATION_BREAK, math_lines
-from stepscore.verifiers.steps.recompute import LinkStatus
+from stepscore.verifiers.steps.recompute import DecidedLink
 
-__all__ = ["RestatedClaim", "find_restated"]
+__all__ = ["find_restated"]
 
 _NAMED = re.compile(
     r"\s*&?\s*(?P<name>(?:[A-Za-z]|\\[A-Za-z]+)(?:_\{?\w+\}?)?|\\text\s*\{[^{}]*\})"
@@ -46,19 +45,7 @@ _TIGHT = 1e-9
 _Named = tuple[str, str, int, int]  # name, value text, start, end
 
 
-@dataclass(frozen=True, slots=True)
-class RestatedClaim:
-    """``left`` (the first value) restated as ``right`` on the next line."""
-
-    start: int
-    end: int
-    left: str
-    right: str
-    status: LinkStatus
-    reason: str
-
-
-def find_restated(text: str) -> list[RestatedClaim]:
+def find_restated(text: str) -> list[DecidedLink]:
     """The restated values of the step's LaTeX (see the module docstring)."""
     if text.count("=") < 2:
         return []
@@ -83,7 +70,7 @@ def _named(line: str, offset: int) -> _Named | None:
     return m["name"].replace(" ", ""), m["value"], offset + m.start(), offset + m.end("value")
 
 
-def _decide(first: _Named, second: _Named) -> RestatedClaim | None:
+def _decide(first: _Named, second: _Named) -> DecidedLink | None:
     if first[0] != second[0] or _BARE.fullmatch(first[1]):
         return None
     if _SIGNS.sub("", first[1]) == _SIGNS.sub("", second[1]):
@@ -97,7 +84,7 @@ def _decide(first: _Named, second: _Named) -> RestatedClaim | None:
         status, reason = "unverifiable", "decimals or an approximation: maybe rounded"
     else:
         status, reason = "refuted", "the value restated differs"
-    return RestatedClaim(first[2], second[3], first[1].strip(), second[1].strip(), status, reason)
+    return DecidedLink(first[2], second[3], first[1].strip(), second[1].strip(), status, reason)
 
 
 def _value(side: str) -> Fraction | float | None:
