@@ -3,8 +3,8 @@
 `stepscore.verifiers.sandbox.docker` starts ``python -I -S -c BOOT`` in the container, which
 connects to a Unix socket the host made for it (its stdin and stdout from then on); the
 host sends, as the first message, the source of this module and of the ones it uses (`linux`,
-`rootfs`, `jobinit`, `forkworker`, `slots`), so the code in the container is always the
-library's own; standard library only. The container runs as uid 65534 with every
+`rootfs`, `seccomp`, `jobinit`, `forkworker`, `slots`), so the code in the container is
+always the library's own; standard library only. The container runs as uid 65534 with every
 capability dropped; the server then takes a user namespace of its own (an identity map of
 that one uid) and a mount namespace, which let it do what it needs without any host
 privilege::
@@ -16,7 +16,8 @@ privilege::
         └── zygote (forked before any request: it never holds a job's data)
             └── init (the slot: PID 1 of a PID namespace, forked once, runs job after
                 │    job and kills and reaps every process left after each)
-                └── job (own IPC namespace, no capabilities, setsid, rlimits)
+                └── job (own IPC namespace, no capabilities, setsid, rlimits, its own
+                    seccomp filter)
                     -> exec(compile(program)) as `forkworker` does
 
 Nothing a job does reaches the relay, the zygote or a later job: they are outside the
