@@ -9,7 +9,8 @@ The server, still root::
         │    holding a fresh /proc and one tmpfs seen at /job, /tmp and /dev/shm; runs
         │    one job after another, and after each kills and reaps every process left
         │    and empties the tmpfs)
-        └── job (per job: own IPC namespace; setsid, own uid, no_new_privs, rlimits)
+        └── job (per job: own IPC namespace; setsid, own uid, no_new_privs, rlimits,
+            seccomp filter)
             -> exec(compile(program))
 
 The job is a fork of the pristine server (through init, which runs no job code), so
