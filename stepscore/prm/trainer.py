@@ -8,6 +8,7 @@ at the score tokens equal what the scorer returns afterwards.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Sequence
@@ -117,6 +118,10 @@ def training_arguments(config: PRMTrainConfig, output_dir: str, has_eval: bool) 
     if bf16 == "auto":
         bf16 = torch.cuda.is_available() and torch.cuda.is_bf16_supported()
     every = config.eval_every
+    fields = {f.name for f in dataclasses.fields(transformers.TrainingArguments)}
+    checkpointing = "activation_checkpointing"  # transformers 5's name (the old one warns)
+    if checkpointing not in fields:
+        checkpointing = "gradient_checkpointing"
     return transformers.TrainingArguments(
         output_dir=output_dir,
         num_train_epochs=config.epochs,
@@ -134,12 +139,13 @@ def training_arguments(config: PRMTrainConfig, output_dir: str, has_eval: bool) 
         save_total_limit=config.save_total_limit,
         logging_steps=config.logging_steps,
         bf16=bool(bf16),
-        gradient_checkpointing=config.gradient_checkpointing,
         seed=config.seed,
         remove_unused_columns=False,
         report_to=[],
         disable_tqdm=True,
         dataloader_num_workers=0,
+        dataloader_pin_memory=torch.cuda.is_available(),
+        **{checkpointing: config.gradient_checkpointing},
         **config.extra_args,
     )
 

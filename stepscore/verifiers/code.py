@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import json
 import secrets
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from stepscore.benchmarks.metrics.outcome import pass_at_k  # re-exported: the code reward's pass@k
-from stepscore.verifiers.sandbox import ExecResult, Job, LocalSandbox, Sandbox
+from stepscore.verifiers.sandbox import ExecResult, Job, Sandbox, warm_sandbox
 
 __all__ = ["CodeResult", "TestResult", "pass_at_k", "verify_code"]
 
@@ -189,11 +190,15 @@ def _last_line(text: str) -> str:
     return lines[-1][:300] if lines else ""
 
 
-_SANDBOX: LocalSandbox | None = None
+_SANDBOX: Sandbox | None = None
+_SANDBOX_LOCK = threading.Lock()
 
 
-def _default_sandbox() -> LocalSandbox:
+def _default_sandbox() -> Sandbox:
+    """One per process, made on first use: the warm fork server where the machine allows
+    it (thousands of programs an RL step), else a `LocalSandbox`."""
     global _SANDBOX
-    if _SANDBOX is None:
-        _SANDBOX = LocalSandbox()
-    return _SANDBOX
+    with _SANDBOX_LOCK:
+        if _SANDBOX is None:
+            _SANDBOX = warm_sandbox()
+        return _SANDBOX

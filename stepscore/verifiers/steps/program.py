@@ -36,14 +36,7 @@ from typing import Literal
 
 from stepscore.reasoning.segment import segment
 from stepscore.reasoning.trace import Trace
-from stepscore.verifiers.sandbox import (
-    ExecResult,
-    IsolationUnavailableError,
-    Job,
-    LocalSandbox,
-    Sandbox,
-    rootfs,
-)
+from stepscore.verifiers.sandbox import ExecResult, Job, Sandbox, rootfs, warm_sandbox
 from stepscore.verifiers.steps.check import StepVerdict
 from stepscore.verifiers.steps.layout import ProgramLayout, layout
 from stepscore.verifiers.steps.tracer import harness_source, read_records
@@ -277,13 +270,7 @@ def default_sandbox() -> Sandbox:
     global _SANDBOX
     with _lock:
         if _SANDBOX is None:
-            paths, _ = _lazy_paths()
-            try:
-                from stepscore.verifiers.sandbox.forkserver import ForkServerSandbox
-
-                _SANDBOX = ForkServerSandbox(expose=paths)
-            except IsolationUnavailableError:
-                _SANDBOX = LocalSandbox(expose=paths)
+            _SANDBOX = warm_sandbox(expose=_lazy_paths()[0])
         return _SANDBOX
 
 
