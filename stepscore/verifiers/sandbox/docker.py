@@ -158,7 +158,9 @@ class DockerSandbox(SandboxFront):
         self._live: set[Container] = set()
         self._lock = threading.Lock()
         self._closed = False
+        self._pid = os.getpid()
         self._finalizer = weakref.finalize(self, _shutdown, self._client, self._live)
+        _LIVE.add(self)
         cleanup_stale(self._client)
         for _ in range(pool):
             self._idle.put(self._start_one())
@@ -183,10 +185,12 @@ class DockerSandbox(SandboxFront):
             return [container.id for container in self._live]
 
     def close(self) -> None:
-        """Remove every container of the pool; jobs still running end ``sandbox_error``."""
+        """Remove every container of the pool; jobs still running end ``sandbox_error``.
+        In a forked child it only stops this copy (the containers are the parent's)."""
         with self._lock:
             self._closed = True
-        self._finalizer()
+        if os.getpid() == self._pid:
+            self._finalizer()
 
     # -- the pool -------------------------------------------------------------------------
 
@@ -238,6 +242,8 @@ class DockerSandbox(SandboxFront):
     def _take(self) -> Container:
         if self._closed:
             raise Broken("the sandbox is closed")
+        if os.getpid() != self._pid:  # its containers' sockets are shared with the parent
+            raise Broken("a DockerSandbox cannot be used from a forked child: make one there")
         container = self._idle.get()
         if container is not None and container.gone():
             self._drop(container)  # it died while idle: this job need not fail for it
@@ -325,3 +331,16 @@ def _shutdown(client, live: set) -> None:  # type: ignore[no-untyped-def]
     for container in list(live):
         live.discard(container)
         container.remove()
+
+
+_LIVE: weakref.WeakSet[DockerSandbox] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    """A forked child must never remove its parent's containers (at exit or on close)."""
+    for sandbox in list(_LIVE):
+        sandbox._finalizer.detach()
+        sandbox._lock = threading.Lock()  # another thread may have held it at the fork
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)

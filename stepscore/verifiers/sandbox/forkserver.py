@@ -41,6 +41,7 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Iterable
 
 from stepscore.verifiers.sandbox import forkworker, rootfs, seccomp, slots
@@ -70,6 +71,7 @@ _BOOT = f"import sys;sys.path.insert(0,{_HERE!r});import forkworker;forkworker.m
 _START_S = 30.0
 _ISOLATION = NAMESPACED
 _IDLE_SLOTS = 16  # idle slots kept per server; more concurrent jobs open and close their own
+_LIVE: weakref.WeakSet[ForkServerSandbox] = weakref.WeakSet()
 
 
 class _ServerDown(Exception):
@@ -162,6 +164,8 @@ class ForkServerSandbox(SandboxFront):
         self._server: _Server | None = None
         self._retired: list[_Server] = []
         self._closed = False
+        self._pid = os.getpid()
+        _LIVE.add(self)
         with self._lock:
             try:
                 self._server = self._start()
@@ -255,6 +259,22 @@ class ForkServerSandbox(SandboxFront):
             self._retired.append(server)
         else:
             server.stop()
+
+    def _adopt_process(self) -> None:
+        """In a fork of the process that made this sandbox (run by the at-fork hook, while
+        the child has one thread): let go of the parent's server and slots, closing only
+        this process's copies of their descriptors, so that the next job starts a server
+        of this process's own."""
+        if self._pid == os.getpid():
+            return
+        self._lock = threading.Lock()  # another thread may have held it at the fork
+        for server in (self._server, *self._retired):
+            if server is not None:
+                for slot in server.idle:
+                    slot.sock.close()
+                    os.close(slot.pidfd)
+                server.sock.close()
+        self._server, self._retired, self._pid = None, [], os.getpid()
 
     def _take(self) -> _Slot:
         """A free slot of a live server, started or replaced as needed."""
@@ -370,3 +390,11 @@ class ForkServerSandbox(SandboxFront):
         wall = time.perf_counter() - start
         result = _result(report.decode("utf-8", "replace"), None, stopped, out, err, limits, wall)
         return result, not stopped and slots.finished(report)
+
+
+def _after_fork_in_child() -> None:
+    for sandbox in list(_LIVE):
+        sandbox._adopt_process()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)

@@ -214,3 +214,26 @@ def test_no_job_data_where_later_jobs_are_forked_from(client, sandbox, memory_ho
 
 def _depth(pid: int, parent: dict[int, int]) -> int:
     return 0 if parent[pid] not in parent else 1 + _depth(parent[pid], parent)
+
+
+def test_a_forked_child_cannot_use_or_remove_the_parents_pool(client, sandbox) -> None:  # type: ignore[no-untyped-def]
+    """Its containers' sockets are shared with the parent: a child gets a clear error,
+    and neither its close() nor its exit removes the parent's containers."""
+    before = set(sandbox.container_ids)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            result = sandbox.run("print(1)", timeout_s=5, memory_mb=256)
+            os.write(write_end, f"{result.status}|{result.detail}".encode())
+            sandbox.close()
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end) as answer:
+        status, detail = answer.read().split("|", 1)
+    os.waitpid(pid, 0)
+    assert status == "sandbox_error" and "forked child" in detail
+    assert set(sandbox.container_ids) == before
+    assert {client.containers.get(cid).status for cid in before} == {"running"}
+    assert sandbox.run("print(2)", timeout_s=5, memory_mb=256).stdout == "2\n"

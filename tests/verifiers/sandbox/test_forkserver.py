@@ -3,6 +3,7 @@ that is replaced when it dies. (Hostile programs: `test_attacks`, parametrized o
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import signal
@@ -220,3 +221,37 @@ os.chmod(".", 0o500)
     for _ in range(3):  # whichever slot runs it
         assert sandbox.run(check, **LIMITS).stdout == "['main.py'] [] []\n"
     assert os.path.exists("/etc/passwd")
+
+
+def test_a_forked_child_gets_a_server_of_its_own(sandbox: ForkServerSandbox) -> None:
+    """multiprocessing and DataLoader workers fork the caller, maybe while another thread
+    is inside the sandbox: a child must neither wait on a lock nobody will release nor
+    talk on its parent's server socket, and both keep working."""
+    import select
+
+    assert sandbox.run("print(1)", **LIMITS).ok
+    parent_server = sandbox.server_pid
+    read_end, write_end = os.pipe()
+    with sandbox._lock:  # as if another thread were taking a slot at the fork
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.close(read_end)
+                results = [sandbox.run(f"print({i})", **LIMITS).stdout for i in range(3)]
+                ok = results == ["0\n", "1\n", "2\n"]
+                os.write(write_end, f"{ok} {sandbox.server_pid}\n".encode())
+                sandbox.close()
+            finally:
+                os._exit(0)
+    os.close(write_end)
+    try:
+        assert select.select([read_end], [], [], 20)[0], "the forked child hangs"
+        ok, child_server = os.read(read_end, 100).decode().split()
+    finally:
+        os.close(read_end)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    assert ok == "True" and int(child_server) != parent_server
+    assert sandbox.server_pid == parent_server
+    assert [sandbox.run(f"print({i})", **LIMITS).stdout for i in range(3)] == ["0\n", "1\n", "2\n"]
