@@ -180,13 +180,13 @@ def _init_one(
         status, usage = _run_job(
             lambda: start_job(config_fd, status_fd, stdin_fd, out_w, err_w), status_fd, handed
         )
-        kill_the_rest()
+        _kill_the_rest()
         if not rootfs.wipe_views():
             rootfs.mount_views(_VIEWS_BYTES)  # something would not go: a fresh tmpfs
         cpu = usage.ru_utime + usage.ru_stime
         jobinit._report(status_fd, f"J {jobinit._ending(status)} {cpu:.6f}")
     except BaseException as exc:
-        kill_the_rest()
+        _kill_the_rest()
         jobinit._report(status_fd, f"E init: {jobinit._describe(exc)}")
         raise
     finally:
@@ -254,7 +254,7 @@ def _close(*fds: int) -> None:
             os.close(fd)
 
 
-def kill_the_rest() -> None:
+def _kill_the_rest() -> None:
     """From a PID namespace's init: SIGKILL every other process of the namespace and reap
     until none is left."""
     while True:

@@ -115,9 +115,8 @@ def test_close_removes_every_container(client, image: str) -> None:  # type: ign
     assert not ids & {found.id for found in _ours(client)}
 
 
-def test_stale_container_of_a_killed_owner_is_removed(client, image: str) -> None:  # type: ignore[no-untyped-def]
-    from stepscore.verifiers.sandbox.docker import cleanup_stale
-
+def _owner_process(image: str) -> subprocess.Popen:
+    """Another process that owns a one-container pool and prints the container's id."""
     owner = textwrap.dedent(
         f"""
         import time
@@ -127,7 +126,13 @@ def test_stale_container_of_a_killed_owner_is_removed(client, image: str) -> Non
         time.sleep(600)
         """
     )
-    proc = subprocess.Popen([sys.executable, "-c", owner], stdout=subprocess.PIPE, text=True)
+    return subprocess.Popen([sys.executable, "-c", owner], stdout=subprocess.PIPE, text=True)
+
+
+def test_stale_container_of_a_killed_owner_is_removed(client, image: str) -> None:  # type: ignore[no-untyped-def]
+    from stepscore.verifiers.sandbox.docker import cleanup_stale
+
+    proc = _owner_process(image)
     try:
         container_id = proc.stdout.readline().strip()  # type: ignore[union-attr]
         assert container_id in {found.id for found in _ours(client)}
@@ -140,16 +145,7 @@ def test_stale_container_of_a_killed_owner_is_removed(client, image: str) -> Non
 
 
 def test_owner_death_ends_its_containers(client, image: str) -> None:  # type: ignore[no-untyped-def]
-    owner = textwrap.dedent(
-        f"""
-        import time
-        from stepscore.verifiers.sandbox.docker import DockerSandbox
-        sandbox = DockerSandbox(image={image!r}, pool=1)
-        print(sandbox.container_ids[0], flush=True)
-        time.sleep(600)
-        """
-    )
-    proc = subprocess.Popen([sys.executable, "-c", owner], stdout=subprocess.PIPE, text=True)
+    proc = _owner_process(image)
     container_id = proc.stdout.readline().strip()  # type: ignore[union-attr]
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
