@@ -21,6 +21,7 @@ from stepscore.verifiers.sandbox import dockerworker, forkworker
 __all__ = ["SOCKET_DIR", "Broken", "Container", "remove_container"]
 
 SOCKET_DIR = "/run/stepscore"  # where the host's socket folder is mounted (see BOOT)
+JOB_ENV = {"PATH": "/usr/bin:/bin", "HOME": "/job", "TMPDIR": "/tmp", "LANG": "C.UTF-8"}
 _START_S = 60.0
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -77,7 +78,11 @@ class Container:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         boot = marshal.dumps(_sources())
-        config = {"writable_bytes": 64 << 20, "imports": list(forkworker.WARM_IMPORTS)}
+        config = {
+            "writable_bytes": 64 << 20,
+            "imports": list(forkworker.WARM_IMPORTS),
+            "env": JOB_ENV,
+        }
         header, _, _ = self.call(boot, _START_S, config=marshal.dumps(config))
         if not header.get("ready"):
             raise Broken(header.get("error") or f"no ready answer: {header}")

@@ -45,7 +45,7 @@ from stepscore.verifiers.sandbox.base import (
     Limits,
     SandboxFront,
 )
-from stepscore.verifiers.sandbox.container import Broken, Container, remove_container
+from stepscore.verifiers.sandbox.container import JOB_ENV, Broken, Container, remove_container
 from stepscore.verifiers.sandbox.image import LABEL_PYTHON, build_image, default_tag
 from stepscore.verifiers.sandbox.local import _rlimits
 from stepscore.verifiers.sandbox.supervise import _result
@@ -279,7 +279,7 @@ class DockerSandbox(SandboxFront):
             "files": blobs,
             "rlimits": rlimits,
             "seccomp": seccomp.AVAILABLE,  # per job, on top of the container's profile
-            "env": {"PATH": "/usr/bin:/bin", "HOME": "/job", "TMPDIR": "/tmp", "LANG": "C.UTF-8"},
+            "env": JOB_ENV,
             "stdin": stdin.encode("utf-8"),
             "timeout_s": limits.timeout_s,
             "output_bytes": limits.output_bytes,

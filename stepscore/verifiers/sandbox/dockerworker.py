@@ -89,6 +89,7 @@ def main() -> None:
         linux.prctl(linux.PR_SET_DUMPABLE, 0)  # same uid as the jobs: keep /proc/PID/mem shut
         size = rootfs.mount_views(config["writable_bytes"])
         forkworker._warm(config["imports"])
+        forkworker.set_environ(config["env"])
         gc.collect()
         gc.freeze()  # keep the warm heap shared with every fork
         zygote = _start_zygote()

@@ -70,6 +70,12 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 _BOOT = f"import sys;sys.path.insert(0,{_HERE!r});import forkworker;forkworker.main(sys.argv[1:])"
 _START_S = 30.0
 _ISOLATION = NAMESPACED
+_JOB_ENV = {
+    "PATH": "/usr/local/bin:/usr/bin:/bin",
+    "HOME": "/job",
+    "TMPDIR": "/tmp",
+    "LANG": "C.UTF-8",
+}
 _IDLE_SLOTS = 16  # idle slots kept per server; more concurrent jobs open and close their own
 _LIVE: weakref.WeakSet[ForkServerSandbox] = weakref.WeakSet()
 
@@ -229,6 +235,7 @@ class ForkServerSandbox(SandboxFront):
             "binds": _binds_for(self._python, self._expose),
             "drop_paths": [_HERE],
             "imports": self._imports,
+            "env": _JOB_ENV,
         }
         try:
             ours.settimeout(_START_S)
@@ -332,12 +339,7 @@ class ForkServerSandbox(SandboxFront):
                 "files": blobs,
                 "rlimits": _rlimits(limits, uid),
                 "seccomp": seccomp.AVAILABLE,
-                "env": {
-                    "PATH": "/usr/local/bin:/usr/bin:/bin",
-                    "HOME": "/job",
-                    "TMPDIR": "/tmp",
-                    "LANG": "C.UTF-8",
-                },
+                "env": _JOB_ENV,
             }
             out_r, out_w = os.pipe()
             err_r, err_w = os.pipe()

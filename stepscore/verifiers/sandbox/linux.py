@@ -81,11 +81,17 @@ def pivot_root(new_root: str, put_old: str) -> None:
     _check(lib.syscall(number, _bytes(new_root), _bytes(put_old)), "pivot_root")
 
 
+_prctl = None
+
+
 def prctl(option: int, arg2: int = 0, arg3: int = 0) -> None:
     """``prctl(option, arg2, arg3, 0, 0)``; pass a pointer as ``ctypes.addressof(...)``."""
-    lib = _lib()
-    lib.prctl.argtypes = (ctypes.c_int,) + (ctypes.c_ulong,) * 4
-    _check(lib.prctl(option, arg2, arg3, 0, 0), f"prctl {option}")
+    global _prctl
+    if _prctl is None:  # typed once: every job calls it, and its setup would cost each one
+        _prctl = _lib().prctl
+        _prctl.argtypes = (ctypes.c_int,) + (ctypes.c_ulong,) * 4
+    if _prctl(option, arg2, arg3, 0, 0) != 0:
+        _check(-1, f"prctl {option}")
 
 
 def clone(flags: int) -> int:

@@ -135,10 +135,17 @@ def install() -> None:
     ``no_new_privs`` (or CAP_SYS_ADMIN). Raises OSError where it cannot be installed."""
     if not AVAILABLE:
         raise OSError(38, f"no seccomp filter for {os.uname().machine}")
-    filters = ctypes.create_string_buffer(_FILTER, len(_FILTER))
-    fprog = struct.pack("=HxxxxxxQ", len(_FILTER) // 8, ctypes.addressof(filters))
+    linux.prctl(linux.PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, _PROG_ADDRESS)
+
+
+def _sock_fprog(code: bytes) -> tuple[ctypes.Array, ctypes.Array, int]:
+    """A ``struct sock_fprog`` for ``code``: the two buffers (keep them alive) and its
+    address. Built once, at import, so each job's `install` is one system call."""
+    filters = ctypes.create_string_buffer(code, len(code))
+    fprog = struct.pack("=HxxxxxxQ", len(code) // 8, ctypes.addressof(filters))
     header = ctypes.create_string_buffer(fprog, len(fprog))
-    linux.prctl(linux.PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.addressof(header))
+    return filters, header, ctypes.addressof(header)
 
 
 _FILTER = b"".join(struct.pack("=HBBI", *ins) for ins in _program())  # 8 bytes each
+_FILTER_BUFFER, _PROG_BUFFER, _PROG_ADDRESS = _sock_fprog(_FILTER)

@@ -66,6 +66,25 @@ def test_stdin_files_and_imports(sandbox: ForkServerSandbox) -> None:
     assert result.stdout == "7 ABC __main__\n", result
 
 
+def test_files_in_folders_and_the_environment(sandbox: ForkServerSandbox) -> None:
+    program = (
+        "import os, sys\nfrom pkg.mod import VALUE\n"
+        "print(VALUE, open('data/deep/x.txt').read(), sorted(os.environ.items()))\n"
+        "print('threading' in sys.modules)"
+    )
+    files = {"pkg/__init__.py": "", "pkg/mod.py": "VALUE = 5", "data/deep/x.txt": "deep"}
+    result = sandbox.run(program, files=files, **LIMITS)
+    env = [
+        ("HOME", "/job"),
+        ("LANG", "C.UTF-8"),
+        ("PATH", "/usr/local/bin:/usr/bin:/bin"),
+        ("TMPDIR", "/tmp"),
+    ]
+    # threading is not warm (its after-fork handler would cost every job): a program that
+    # uses threads imports it as a fresh interpreter would (next test)
+    assert result.stdout == f"5 deep {env}\nFalse\n", result
+
+
 def test_atexit_and_threads_finish(sandbox: ForkServerSandbox) -> None:
     program = """
 import atexit, threading, time
