@@ -103,11 +103,13 @@ def main() -> None:
         if request.get("writable_bytes", size) != size:
             size = rootfs.resize_views(request["writable_bytes"])
         header, out, err, slot = _one_job(request, zygote, slot)
-        if not rootfs.wipe_views():
-            size = rootfs.mount_views(size)  # something would not go: a fresh tmpfs instead
         _answer(header, out, err)
         if header.get("broken"):
             os._exit(1)  # no slot can be had (the zygote is gone): the host replaces us
+        # (a slot's init empties the views after each job it finishes; this is for a job
+        # stopped early, done while the host reads the answer and before the next request)
+        if not rootfs.wipe_views():
+            size = rootfs.mount_views(size)  # something would not go: a fresh tmpfs instead
 
 
 def _start_zygote() -> socket.socket:
