@@ -16,7 +16,7 @@ import socket
 import tempfile
 import time
 
-from stepscore.verifiers.sandbox import dockerworker, forkworker
+from stepscore.verifiers.sandbox import dockerworker, forkworker, slots
 
 __all__ = ["SOCKET_DIR", "Broken", "Container", "remove_container"]
 
@@ -47,11 +47,13 @@ def _sources() -> list[tuple[str, str]]:
 
 
 class Container:
-    """One container and the Unix socket its server connected to us on.
+    """One container, the Unix socket its main process connected to us on, and the
+    socket of its zygote (a `forkworker` server) that it then handed us.
 
     The socket is made in a fresh host directory bind-mounted into the container, and
     unlinked as soon as the server has connected (before any job runs), so no job can
-    reach it; data then flows between two processes with no daemon in the way.
+    reach it. Jobs then go straight to the container's slot (`slots`), as on the host's
+    own fork server: no daemon and no relay in the way. One job at a time.
     """
 
     def __init__(self, client, options: dict) -> None:  # type: ignore[no-untyped-def]
@@ -59,6 +61,8 @@ class Container:
         self._options = options
         self.id = ""
         self._sock: socket.socket | None = None
+        self.zygote: socket.socket | None = None
+        self.slot: tuple[socket.socket, int] | None = None  # the warm slot and its pidfd
 
     def start(self) -> None:
         folder = tempfile.mkdtemp(prefix="stepscore-docker-")
@@ -83,32 +87,74 @@ class Container:
             "imports": list(forkworker.WARM_IMPORTS),
             "env": JOB_ENV,
         }
-        header, _, _ = self.call(boot, _START_S, config=marshal.dumps(config))
+        header = self._boot(boot, marshal.dumps(config), time.monotonic() + _START_S)
         if not header.get("ready"):
             raise Broken(header.get("error") or f"no ready answer: {header}")
+        self.zygote = self._receive_zygote()
 
-    def call(self, message: bytes, timeout_s: float, config: bytes | None = None):  # type: ignore[no-untyped-def]
-        """Send ``message`` (and ``config``), return the answer ``(header, out, err)``."""
-        deadline = time.monotonic() + timeout_s
-        data = dockerworker.LENGTH.pack(len(message)) + message
-        if config is not None:
-            data += dockerworker.LENGTH.pack(len(config)) + config
+    def _boot(self, modules: bytes, config: bytes, deadline: float) -> dict:
+        """Send the modules and the config; the answer's header."""
+        data = dockerworker.LENGTH.pack(len(modules)) + modules
+        data += dockerworker.LENGTH.pack(len(config)) + config
         try:
             assert self._sock is not None
-            self._sock.settimeout(timeout_s)
+            self._sock.settimeout(_START_S)
             self._sock.sendall(data)
             sizes = dockerworker.ANSWER.unpack(self._recv(dockerworker.ANSWER.size, deadline))
-            if sum(sizes) > 64 << 20:
+            if sum(sizes) > 1 << 20:
                 raise Broken(f"an answer of {sum(sizes)} bytes")
             body = self._recv(sum(sizes), deadline)
         except (OSError, ValueError) as exc:
             raise Broken(f"container {self.id[:12]}: {exc}") from None
-        first, second = sizes[0], sizes[0] + sizes[1]
-        return json.loads(body[:first]), bytearray(body[first:second]), bytearray(body[second:])
+        return json.loads(body[: sizes[0]])
+
+    def _receive_zygote(self) -> socket.socket:
+        assert self._sock is not None
+        try:
+            message, fds, _, _ = socket.recv_fds(self._sock, 1, 1)
+        except OSError as exc:
+            raise Broken(f"container {self.id[:12]}: no zygote: {exc}") from None
+        if message != b"z" or len(fds) != 1:
+            for fd in fds:
+                os.close(fd)
+            raise Broken(f"container {self.id[:12]}: no zygote (got {message!r})")
+        return socket.socket(fileno=fds[0])
+
+    def hand_over(self, fds: list[int]) -> tuple[socket.socket, int]:
+        """Give one job's descriptors to the warm slot (a new one if there is none, or the
+        one there is gone); that slot. Broken when the zygote gives no slot."""
+        for attempt in (0, 1):
+            if self.slot is None:
+                assert self.zygote is not None
+                try:
+                    self.slot = slots.open_slot(self.zygote, _START_S)
+                except OSError as exc:
+                    raise Broken(f"container {self.id[:12]}: no slot: {exc}") from None
+            try:
+                slots.hand_over(self.slot[0], fds)
+            except OSError as exc:
+                self.drop_slot()
+                if attempt:
+                    raise Broken(f"container {self.id[:12]}: no slot took the job: {exc}") from None
+                continue
+            return self.slot
+        raise AssertionError("unreachable")
+
+    def drop_slot(self, *, kill: bool = False) -> None:
+        """Let the slot go (``kill``: SIGKILL its namespace first and wait for it)."""
+        if self.slot is not None:
+            sock, pidfd = self.slot
+            self.slot = None
+            if kill:
+                slots.kill(pidfd, self.zygote)
+            sock.close()
+            os.close(pidfd)
 
     def gone(self) -> bool:
-        """Whether an idle container has hung up (it says nothing unless asked)."""
-        return self._sock is None or bool(select.select([self._sock], [], [], 0)[0])
+        """Whether an idle container has hung up (neither socket says anything unasked)."""
+        if self._sock is None or self.zygote is None:
+            return True
+        return bool(select.select([self._sock, self.zygote], [], [], 0)[0])
 
     def _recv(self, count: int, deadline: float) -> bytes:
         sock = self._sock
@@ -130,8 +176,11 @@ class Container:
         return bytes(data)
 
     def remove(self) -> None:
-        if self._sock is not None:
-            with contextlib.suppress(OSError):
-                self._sock.close()
+        with contextlib.suppress(OSError):
+            self.drop_slot()
+        for sock in (self.zygote, self._sock):
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.close()
         if self.id:
             remove_container(self._client, self.id)

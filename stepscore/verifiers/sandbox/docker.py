@@ -5,11 +5,12 @@ with ``stepscore sandbox build-image``: no registry is needed). Each container h
 network, a read-only root, memory, pids and CPU limits, every capability dropped,
 no-new-privileges, a seccomp profile (`SECCOMP_PROFILE`: Docker's default one still
 allows ``ptrace``; each job adds its own filter, `seccomp`), runs as uid 65534 under
-Docker's init, and keeps one process warm: `dockerworker`, whose warm slot (PID 1 of a
-PID namespace of its own) forks each job (see there for what stops a job from reaching
-the server or the next job). Each server talks to this process over a Unix socket of its
-own (see `Container`), so a job costs a fork and two small messages, not a container
-start nor a trip through the Docker daemon.
+Docker's init, and keeps its `dockerworker` warm: a fork server whose warm slot (PID 1
+of a PID namespace of its own) forks each job (see there for what stops a job from
+reaching the server or the next job). Each container hands this process its server's
+socket over a Unix socket of its own (see `Container`), and jobs go to the slot as on the
+host's fork server (`forkserver`): a job costs a fork and one small message each way,
+not a container start nor a trip through the Docker daemon.
 
 A container that dies or stops answering is killed, removed and replaced, and its job
 ends ``sandbox_error``. Containers carry labels naming this process; `close` (also run
@@ -36,7 +37,7 @@ import time
 import weakref
 from collections.abc import Iterable
 
-from stepscore.verifiers.sandbox import dockerworker, seccomp
+from stepscore.verifiers.sandbox import dockerworker, seccomp, slots
 from stepscore.verifiers.sandbox.base import (
     PROGRAM,
     ExecResult,
@@ -56,7 +57,6 @@ log = logging.getLogger(__name__)
 
 LABEL = "stepscore.sandbox"
 _UID = 65534
-_GRACE_S = 10.0  # past a job's own deadline: the server kills it, then answers
 _ISOLATION = Isolation.of(
     ["network", "pid", "mount", "readonly_root", "uid_drop", "rlimits", "seccomp"]
 )
@@ -273,16 +273,13 @@ class DockerSandbox(SandboxFront):
         blobs = {name: text.encode("utf-8", "surrogatepass") for name, text in files.items()}
         blobs[PROGRAM] = program.encode("utf-8", "surrogatepass")
         rlimits = _rlimits(limits, _UID)
-        rlimits["RLIMIT_NPROC"] = limits.processes + 3  # relay, zygote and init share the count
-        request = {
+        rlimits["RLIMIT_NPROC"] = limits.processes + 3  # main, zygote and init share the count
+        config = {
             "uid": 0,  # no uid change: the container's one uid, in a PID namespace of its own
             "files": blobs,
             "rlimits": rlimits,
             "seccomp": seccomp.AVAILABLE,  # per job, on top of the container's profile
             "env": JOB_ENV,
-            "stdin": stdin.encode("utf-8"),
-            "timeout_s": limits.timeout_s,
-            "output_bytes": limits.output_bytes,
             "writable_bytes": limits.file_mb << 20,
         }
         try:
@@ -290,16 +287,32 @@ class DockerSandbox(SandboxFront):
         except Broken as exc:
             return ExecResult(status="sandbox_error", returncode=None, detail=f"docker: {exc}")
         try:
-            header, out, err = container.call(marshal.dumps(request), limits.timeout_s + _GRACE_S)
+            (_, pidfd), pipes = slots.hand_job(
+                marshal.dumps(config), stdin.encode("utf-8"), container.hand_over
+            )
         except Broken as exc:
             self._replace(container)
             return ExecResult(status="sandbox_error", returncode=None, detail=f"docker: {exc}")
         except BaseException:
+            self._replace(container)
+            raise
+        deadline = time.monotonic() + limits.timeout_s - (time.perf_counter() - start)
+        try:
+            out, err, report, stopped = slots.watch(
+                pidfd, *pipes, deadline, limits.output_bytes, container.zygote
+            )
+        except BaseException:
             self._replace(container)  # interrupted mid-job: its state is unknown
             raise
+        finally:
+            for fd in pipes:
+                os.close(fd)
+        if stopped or not slots.finished(report):
+            container.drop_slot(kill=True)
         self._idle.put(container)
         wall = time.perf_counter() - start
-        return _result(header["report"], None, header["stopped"], out, err, limits, wall)
+        result = _result(report.decode("utf-8", "replace"), None, stopped, out, err, limits, wall)
+        return result
 
 
 def _container_options(image: str, memory_mb: int, pids: int, cpus: float) -> dict:

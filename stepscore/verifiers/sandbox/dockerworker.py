@@ -3,33 +3,39 @@
 `stepscore.verifiers.sandbox.docker` starts ``python -I -S -c BOOT`` in the container, which
 connects to a Unix socket the host made for it (its stdin and stdout from then on); the
 host sends, as the first message, the source of this module and of the ones it uses (`linux`,
-`rootfs`, `seccomp`, `jobinit`, `forkworker`, `slots`), so the code in the container is
-always the library's own; standard library only. The container runs as uid 65534 with every
+`rootfs`, `seccomp`, `jobinit`, `forkworker`), so the code in the container is always the
+library's own; standard library only. The container runs as uid 65534 with every
 capability dropped; the server then takes a user namespace of its own (an identity map of
 that one uid) and a mount namespace, which let it do what it needs without any host
 privilege::
 
     container (no network, read-only root, pids/memory/CPU limits, seccomp profile)
-    └── relay (uid 65534, non-dumpable; its own userns + mount ns; warm imports)
-        │   reads requests, watches the job's pipes, answers; one tmpfs at /.rw seen
-        │   at /job, /tmp and /dev/shm, resized to file_mb and emptied after every job
-        └── zygote (forked before any request: it never holds a job's data)
-            └── init (the slot: PID 1 of a PID namespace, forked once, runs job after
-                │    job and kills and reaps every process left after each)
+    └── main (uid 65534, non-dumpable; its own userns + mount ns; warm imports; one
+        │    tmpfs at /.rw seen at /job, /tmp and /dev/shm)
+        └── zygote (a `forkworker` server, forked at start-up; its socket goes to the host)
+            └── init (the slot: PID 1 of a PID namespace, runs job after job and kills
+                │    and reaps every process left after each, then empties the views)
                 └── job (own IPC namespace, no capabilities, setsid, rlimits, its own
                     seccomp filter)
                     -> exec(compile(program)) as `forkworker` does
 
-Nothing a job does reaches the relay, the zygote or a later job: they are outside the
-job's PID namespace or its PID 1 (so ``kill``, ``kill(-1)`` and ``ptrace`` cannot name
-them, and signals from inside do not reach init), all are non-dumpable (so
-``/proc/PID/mem`` is closed), the job holds none of their descriptors, and every job is
-a fork of a process that has never read a job's program, input or output. A job stopped
-for time or output is ended by SIGKILL to its init, and its slot is replaced.
+Once warm, the main process answers ``ready`` and passes the zygote's socket to the host
+(SCM_RIGHTS over the host's socket), and from then on only waits for the host to hang
+up. The host asks the zygote for slots and hands each job's descriptors to a slot as the
+host's own fork server (`forkserver`) does: no process in the container ever holds a
+job's program, input or output but the job itself, and a job costs no relay.
 
-Protocol on the host's socket, each message ``>I`` length-prefixed: requests
-are marshalled dicts (host and container run the same interpreter, see `image`); answers
-are ``>III`` (JSON header, stdout, stderr lengths) followed by the three parts.
+Nothing a job does reaches the main process, the zygote or a later job: they are outside
+the job's PID namespace or its PID 1 (so ``kill``, ``kill(-1)`` and ``ptrace`` cannot
+name them, and signals from inside do not reach init), all are non-dumpable (so
+``/proc/PID/mem`` is closed), the job holds none of their descriptors, and every job is
+a fork of a process that has never read a job's data. A job stopped for time or output
+is ended by SIGKILL to its init (by the host, or by the zygote at the host's request
+where the host may not signal uid 65534), and its slot is replaced.
+
+Protocol on the host's socket, each message ``>I`` length-prefixed: the modules, then the
+marshalled config; the answer is ``>III`` (JSON header, stdout, stderr lengths) followed
+by the three parts, then ``b"z"`` carrying the zygote's socket.
 """
 
 from __future__ import annotations
@@ -42,7 +48,6 @@ import os
 import socket
 import struct
 import sys
-import time
 
 try:
     import _signal as signal
@@ -50,16 +55,15 @@ except ImportError:  # pragma: no cover
     import signal  # type: ignore[no-redef]
 
 try:
-    from . import forkworker, jobinit, linux, rootfs, slots
+    from . import forkworker, jobinit, linux, rootfs
 except ImportError:  # the container: the modules were sent by the host
     import forkworker  # type: ignore[no-redef]
     import jobinit  # type: ignore[no-redef]
     import linux  # type: ignore[no-redef]
     import rootfs  # type: ignore[no-redef]
-    import slots  # type: ignore[no-redef]
 
 # in import order
-MODULES = ("linux", "rootfs", "seccomp", "jobinit", "forkworker", "slots", "dockerworker")
+MODULES = ("linux", "rootfs", "seccomp", "jobinit", "forkworker", "dockerworker")
 BOOT = (  # connect to the host's socket, take it as stdin and stdout, load the modules
     "import os,sys,marshal,socket\n"
     "s=socket.socket(socket.AF_UNIX);s.connect('/run/stepscore/sock')\n"
@@ -77,39 +81,33 @@ BOOT = (  # connect to the host's socket, take it as stdin and stdout, load the 
 )
 LENGTH = struct.Struct(">I")
 ANSWER = struct.Struct(">III")
-_START_S = 30.0
 _CLONE_NEWUSER = 0x10000000
 
 
 def main() -> None:
-    """Set up, answer ``ready`` (or the error), then serve jobs until stdin closes."""
+    """Set up, answer ``ready`` (or the error) and hand the host the zygote's socket, then
+    wait until the host closes ours: the container ends with it."""
     try:
         config = marshal.loads(_read_message())
         _own_namespaces()  # (writes /proc/self/uid_map: while still dumpable)
         linux.prctl(linux.PR_SET_DUMPABLE, 0)  # same uid as the jobs: keep /proc/PID/mem shut
-        size = rootfs.mount_views(config["writable_bytes"])
+        rootfs.mount_views(config["writable_bytes"])
         forkworker._warm(config["imports"])
         forkworker.set_environ(config["env"])
         gc.collect()
         gc.freeze()  # keep the warm heap shared with every fork
         zygote = _start_zygote()
-        slot = slots.open_slot(zygote, _START_S)
     except BaseException as exc:
         _answer({"error": jobinit._describe(exc)}, b"", b"")
         os._exit(1)
     _answer({"ready": True}, b"", b"")
-    while True:
-        request = marshal.loads(_read_message())
-        if request.get("writable_bytes", size) != size:
-            size = rootfs.resize_views(request["writable_bytes"])
-        header, out, err, slot = _one_job(request, zygote, slot)
-        _answer(header, out, err)
-        if header.get("broken"):
-            os._exit(1)  # no slot can be had (the zygote is gone): the host replaces us
-        # (a slot's init empties the views after each job it finishes; this is for a job
-        # stopped early, done while the host reads the answer and before the next request)
-        if not rootfs.wipe_views():
-            size = rootfs.mount_views(size)  # something would not go: a fresh tmpfs instead
+    host = socket.socket(fileno=os.dup(1))
+    socket.send_fds(host, [b"z"], [zygote.fileno()])
+    host.close()
+    zygote.close()  # the host's now: the zygote exits when the host closes it
+    while os.read(0, 1 << 12):
+        pass  # nothing more is asked of us
+    os._exit(0)  # the host closed our socket (closed or died): the container ends
 
 
 def _start_zygote() -> socket.socket:
@@ -168,71 +166,11 @@ def _write(path: str, text: str) -> None:
         handle.write(text)
 
 
-# -- one job ----------------------------------------------------------------------------
-
-Slot = tuple[socket.socket, int]  # the slot's socket, a pidfd of its init
-
-
-def _one_job(
-    request: dict, zygote: socket.socket, slot: Slot | None
-) -> tuple[dict, bytes, bytes, Slot | None]:
-    """Run one job on ``slot`` (a new one if it is gone); the answer and the slot, or None
-    when the slot had to go."""
-    deadline = time.monotonic() + request["timeout_s"]
-    out_r, out_w = os.pipe()
-    err_r, err_w = os.pipe()
-    status_r, status_w = os.pipe()
-    theirs = [_sealed(marshal.dumps(request)), _sealed(request["stdin"]), out_w, err_w, status_w]
-    try:
-        for attempt in (0, 1):
-            try:
-                if slot is None:
-                    slot = slots.open_slot(zygote, _START_S)
-                slots.hand_over(slot[0], theirs)
-                break
-            except OSError as exc:
-                slot = _close(slot)
-                if attempt:
-                    for fd in (out_r, err_r, status_r):
-                        os.close(fd)
-                    header = {"report": f"E slot: {exc}", "stopped": "", "broken": True}
-                    return header, b"", b"", None
-    finally:
-        for fd in theirs:
-            os.close(fd)
-    assert slot is not None
-    try:
-        out, err, report, stopped = slots.watch(
-            slot[1], out_r, err_r, status_r, deadline, request["output_bytes"]
-        )
-    finally:
-        for fd in (out_r, err_r, status_r):
-            os.close(fd)
-    if stopped or not slots.finished(report):
-        slot = _close(slot, kill=True)
-    header = {"report": report.decode("utf-8", "replace"), "stopped": stopped}
-    return header, bytes(out), bytes(err), slot
-
-
-def _close(slot: Slot | None, *, kill: bool = False) -> None:
-    if slot is not None:
-        if kill:
-            slots.kill(slot[1])
-        slot[0].close()
-        os.close(slot[1])
-
-
-def _sealed(data: bytes) -> int:
-    fd = os.memfd_create("stepscore-job")
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
-    os.lseek(fd, 0, os.SEEK_SET)
-    return fd
-
-
 def _slot_init() -> None:
-    """The slot's init: only the descriptors it was handed (the zygote holds no others)."""
+    """The slot's init (only the descriptors it was handed: the zygote holds no others):
+    first empty the views, in case a job stopped early (its slot killed) left files."""
+    if not rootfs.wipe_views():
+        rootfs.mount_views(forkworker._VIEWS_BYTES)  # something would not go: a fresh tmpfs
 
 
 def _start_job(config_fd: int, status_fd: int, stdin_fd: int, out_w: int, err_w: int) -> None:
@@ -240,6 +178,7 @@ def _start_job(config_fd: int, status_fd: int, stdin_fd: int, out_w: int, err_w:
     in line for the OOM killer, no capabilities; then it becomes the job."""
     request = forkworker.read_config(config_fd)
     linux.unshare(linux.CLONE_NEWIPC)
+    forkworker.size_views(request["writable_bytes"])
     linux.prctl(linux.PR_SET_DUMPABLE, 1)  # (/proc/self is root's while non-dumpable)
     _write("/proc/self/oom_score_adj", "1000")  # the job, not the server, if memory runs out
     linux.prctl(linux.PR_SET_DUMPABLE, 0)

@@ -62,7 +62,7 @@ from stepscore.verifiers.sandbox.local import (
     _rlimits,
     _stage_dir,
 )
-from stepscore.verifiers.sandbox.supervise import _result, _sealed
+from stepscore.verifiers.sandbox.supervise import _result
 
 __all__ = ["ForkServerSandbox"]
 
@@ -329,7 +329,6 @@ class ForkServerSandbox(SandboxFront):
     def _execute(self, program: str, stdin: str, files: dict, limits: Limits) -> ExecResult:
         start = time.perf_counter()
         uid = _acquire_uid(self._uid_base)
-        mine: list[int] = []
         try:
             blobs = {name: text.encode("utf-8", "surrogatepass") for name, text in files.items()}
             blobs[PROGRAM] = program.encode("utf-8", "surrogatepass")
@@ -341,30 +340,22 @@ class ForkServerSandbox(SandboxFront):
                 "seccomp": seccomp.AVAILABLE,
                 "env": _JOB_ENV,
             }
-            out_r, out_w = os.pipe()
-            err_r, err_w = os.pipe()
-            status_r, status_w = os.pipe()
-            mine = [out_r, err_r, status_r]
-            theirs = [_sealed(marshal.dumps(config)), _sealed(stdin.encode("utf-8"))]
-            theirs += [out_w, err_w, status_w]
             try:
-                slot = self._hand_over(theirs)
+                slot, pipes = slots.hand_job(
+                    marshal.dumps(config), stdin.encode("utf-8"), self._hand_over
+                )
             except _ServerDown as exc:
                 detail = f"fork server: {exc}"
                 return ExecResult(status="sandbox_error", returncode=None, detail=detail)
-            finally:
-                for fd in theirs:
-                    os.close(fd)
             clean = False
             try:
-                result, clean = self._watch(slot.pidfd, out_r, err_r, status_r, limits, start)
+                result, clean = self._watch(slot.pidfd, *pipes, limits, start)
             finally:
                 self._give_back(slot, clean=clean)
+                for fd in pipes:
+                    os.close(fd)
             return result
         finally:
-            for fd in mine:
-                with contextlib.suppress(OSError):
-                    os.close(fd)
             _release_uid(uid)
 
     def _hand_over(self, fds: list[int]) -> _Slot:

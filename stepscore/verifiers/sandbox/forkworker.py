@@ -21,11 +21,13 @@ sockets closed in every job) can be signalled, traced or written by a job.
 
 The server's socket (SOCK_SEQPACKET) takes ``b"s"`` with one descriptor, the slot's end
 of a socket pair; the answer is ``b"p"`` with a pidfd of the slot's init (``b"f"`` alone:
-the clone failed). On its slot socket init takes ``b"j"`` with five descriptors (config
-memfd, stdin memfd, stdout, stderr and status pipes), runs the job, kills what is left,
-and reports on the status pipe as `jobinit` does (``J`` and ``E`` lines); the status
-pipe's EOF after a ``J`` line means the job and all its processes are gone and the slot
-is free again. A slot ends when its socket closes, and dies with the server.
+the clone failed); ``b"k"`` with a pidfd of one of its slots' inits kills that slot (for
+a caller who may not signal it). On its slot socket init takes ``b"j"`` with five
+descriptors (config memfd, stdin memfd, stdout, stderr and status pipes), runs the job,
+kills what is left, and reports on the status pipe as `jobinit` does (``J`` and ``E``
+lines); the status pipe's EOF after a ``J`` line means the job and all its processes are
+gone and the slot is free again. A slot ends when its socket closes, and dies with the
+server.
 """
 
 from __future__ import annotations
@@ -107,10 +109,12 @@ def serve(
     """Answer slot requests on ``sock`` until it closes or ``parent`` dies: each slot's
     init calls ``setup_slot()``, then each job calls ``start_job(config_fd, status_fd,
     stdin_fd, out_w, err_w)`` in a fork of init (it becomes the job and never returns).
-    Shared with the Docker worker."""
+    ``b"k"`` with a pidfd of one of its slots' inits kills that slot. Shared with the
+    Docker worker."""
+    inits: set[int] = set()  # the slots' inits this server forked and has not reaped
     while True:
         ready = select.select([sock], [], [], 1.0)[0]
-        _reap()
+        _reap(inits)
         if os.getppid() != parent:
             os._exit(0)
         if not ready:
@@ -121,6 +125,9 @@ def serve(
             os._exit(0)
         if not message:
             os._exit(0)  # the caller closed its end
+        if message == b"k" and len(fds) == 1:
+            _kill_slot(fds[0], inits)
+            continue
         if message != b"s" or len(fds) != 1:
             for fd in fds:
                 os.close(fd)
@@ -136,6 +143,7 @@ def serve(
         if pid < 0:
             socket.send_fds(sock, [b"f"], [])
             continue
+        inits.add(pid)
         pidfd = os.pidfd_open(pid)
         try:
             socket.send_fds(sock, [b"p"], [pidfd])
@@ -143,10 +151,24 @@ def serve(
             os.close(pidfd)
 
 
-def _reap() -> None:
+def _kill_slot(pidfd: int, inits: set[int]) -> None:
+    """SIGKILL the slot whose init ``pidfd`` names, if it is one of ours (for a caller
+    who may not signal it itself); closes ``pidfd``."""
     try:
-        while os.waitpid(-1, os.WNOHANG)[0] > 0:
-            pass
+        with open(f"/proc/self/fdinfo/{pidfd}") as info:
+            pid = next((int(line.split()[1]) for line in info if line.startswith("Pid:")), 0)
+        if pid in inits:
+            signal.pidfd_send_signal(pidfd, signal.SIGKILL)
+    except (OSError, ValueError):
+        pass
+    finally:
+        os.close(pidfd)
+
+
+def _reap(inits: set[int]) -> None:
+    try:
+        while (pid := os.waitpid(-1, os.WNOHANG)[0]) > 0:
+            inits.discard(pid)
     except ChildProcessError:
         pass
 
@@ -213,11 +235,16 @@ def _start_job(config_fd: int, status_fd: int, stdin_fd: int, out_w: int, err_w:
     slot's (empty) tmpfs sized for it and /job made its own; then it becomes the job."""
     config = read_config(config_fd)
     linux.unshare(linux.CLONE_NEWIPC)
-    stat = os.statvfs(rootfs.RW_DIR)
-    if stat.f_blocks * stat.f_frsize != config["writable_bytes"]:
-        rootfs.resize_views(config["writable_bytes"])
+    size_views(config["writable_bytes"])
     os.chown(f"{rootfs.RW_DIR}/job", config["uid"], config["uid"])
     become_job(config, status_fd, stdin_fd, out_w, err_w)
+
+
+def size_views(size: int) -> None:
+    """Give the slot's (empty) views a cap of ``size`` bytes, unless they have it."""
+    stat = os.statvfs(rootfs.RW_DIR)
+    if stat.f_blocks * stat.f_frsize != size:
+        rootfs.resize_views(size)
 
 
 def read_config(fd: int) -> dict:

@@ -6,8 +6,8 @@ every process left in its namespace before it writes the job's ``J`` report and 
 the status pipe. So the status pipe's EOF after a ``J`` line means the job is over and
 the slot is free; anything else (a deadline, an output cap, no ``J``) ends the slot.
 
-Used on the host by `forkserver` and in each container by `dockerworker` (standard
-library only: it is sent into the container).
+Used on the host by `forkserver` and by `docker` (whose containers hand the host their
+zygote's socket, so the host talks to each slot directly, as here); standard library only.
 """
 
 from __future__ import annotations
@@ -16,13 +16,17 @@ import contextlib
 import os
 import select
 import socket
+import tempfile
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 try:
     import _signal as signal
 except ImportError:  # pragma: no cover
     import signal  # type: ignore[no-redef]
 
+T = TypeVar("T")
 GRACE_S = 5.0  # how long a killed slot's namespace may take to go
 _CHUNK = 1 << 16
 _REPORT_BYTES = 4096
@@ -52,6 +56,48 @@ def open_slot(server: socket.socket, timeout_s: float) -> tuple[socket.socket, i
     raise OSError(f"the server could not start a slot (answer {message!r})")
 
 
+def hand_job(config: bytes, stdin: bytes, send: Callable[[list[int]], T]) -> tuple[T, list[int]]:
+    """Make one job's descriptors (sealed memfds with ``config`` and ``stdin``; stdout,
+    stderr and status pipes), give them to ``send`` (which hands them to a slot, see
+    `hand_over`), and close this side's copies of what the slot took. Returns what
+    ``send`` returned and the three read ends (stdout, stderr, status; the caller's to
+    close); on any error nothing is left open."""
+    mine: list[int] = []
+    theirs: list[int] = []
+    try:
+        for _ in range(3):
+            read_end, write_end = os.pipe()
+            mine.append(read_end)
+            theirs.append(write_end)
+        theirs[:0] = [sealed(config), sealed(stdin)]
+        return send(theirs), mine
+    except BaseException:
+        _close_all(mine)
+        raise
+    finally:
+        _close_all(theirs)
+
+
+def sealed(data: bytes) -> int:
+    """A readable fd holding ``data`` at offset 0 (a memfd where the OS has one)."""
+    if hasattr(os, "memfd_create"):
+        fd = os.memfd_create("stepscore-job")
+    else:  # pragma: no cover - non-Linux
+        with tempfile.TemporaryFile() as handle:
+            fd = os.dup(handle.fileno())
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+    os.lseek(fd, 0, os.SEEK_SET)
+    return fd
+
+
+def _close_all(fds: list[int]) -> None:
+    for fd in fds:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+
+
 def hand_over(slot: socket.socket, fds: list[int]) -> None:
     """Give the slot one job: config memfd, stdin memfd, stdout, stderr, status pipes
     (the caller still owns and closes its copies). OSError: the slot is gone."""
@@ -59,12 +105,18 @@ def hand_over(slot: socket.socket, fds: list[int]) -> None:
 
 
 def watch(
-    pidfd: int, out_r: int, err_r: int, status_r: int, deadline: float, cap: int
+    pidfd: int,
+    out_r: int,
+    err_r: int,
+    status_r: int,
+    deadline: float,
+    cap: int,
+    server: socket.socket | None = None,
 ) -> tuple[bytearray, bytearray, bytearray, str]:
     """Read the job's pipes until all three close, its ``deadline`` (``time.monotonic``)
     or more than ``cap`` bytes on stdout or stderr; ``(out, err, report, stopped)`` where
     ``stopped`` is "", "timeout" or "output_limit". A stopped job's slot is killed (its
-    whole PID namespace) before this returns."""
+    whole PID namespace, see `kill`) before this returns."""
     out, err, report = bytearray(), bytearray(), bytearray()
     buffers = {out_r: out, err_r: err, status_r: report}
     open_fds = set(buffers)
@@ -92,9 +144,9 @@ def watch(
                     if len(buffer) > cap:
                         stopped = "output_limit"
         if stopped:
-            kill(pidfd)
+            kill(pidfd, server)
     except BaseException:
-        kill(pidfd)
+        kill(pidfd, server)
         raise
     while chunk := _read(status_r):  # what is left (its writers are gone)
         report += chunk[: _REPORT_BYTES - len(report)]
@@ -106,10 +158,18 @@ def finished(report: bytes | bytearray) -> bool:
     return any(line.startswith(b"J ") for line in report.splitlines())
 
 
-def kill(pidfd: int) -> None:
-    """SIGKILL a slot's init, and so its whole PID namespace; wait until all are gone."""
-    with contextlib.suppress(OSError):
+def kill(pidfd: int, server: socket.socket | None = None) -> None:
+    """SIGKILL a slot's init, and so its whole PID namespace; wait until all are gone.
+    Where this process may not signal it (a Docker container's uid, for a caller who is
+    not root), the ``server`` that forked the slot is asked to (``b"k"`` and the pidfd)."""
+    try:
         signal.pidfd_send_signal(pidfd, signal.SIGKILL)
+    except PermissionError:
+        if server is not None:
+            with contextlib.suppress(OSError):
+                socket.send_fds(server, [b"k"], [pidfd])
+    except OSError:
+        pass
     select.select([pidfd], [], [], GRACE_S)
 
 

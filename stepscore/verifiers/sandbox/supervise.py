@@ -16,10 +16,10 @@ import os
 import selectors
 import signal
 import subprocess
-import tempfile
 import time
 
 from stepscore.verifiers.sandbox.base import ExecResult, Limits
+from stepscore.verifiers.sandbox.slots import sealed
 
 __all__ = ["supervise"]
 
@@ -31,7 +31,7 @@ def supervise(command: list[str], config: dict, stdin: bytes, limits: Limits) ->
     """Run the supervisor ``command`` on ``config``; the job's stdin is ``stdin``."""
     start = time.perf_counter()
     status_r, status_w = os.pipe()
-    config_fd, stdin_fd = _sealed(marshal.dumps(config)), _sealed(stdin)
+    config_fd, stdin_fd = sealed(marshal.dumps(config)), sealed(stdin)
     try:
         proc = subprocess.Popen(
             [*command, str(config_fd), str(status_w), str(os.getpid())],
@@ -65,20 +65,6 @@ def supervise(command: list[str], config: dict, stdin: bytes, limits: Limits) ->
         report = handle.read().decode("utf-8", "replace")
     wall = time.perf_counter() - start
     return _result(report, proc.returncode, stopped, out, err, limits, wall)
-
-
-def _sealed(data: bytes) -> int:
-    """A readable fd holding ``data`` at offset 0 (a memfd where the OS has one)."""
-    if hasattr(os, "memfd_create"):
-        fd = os.memfd_create("stepscore-job")
-    else:  # pragma: no cover - non-Linux
-        with tempfile.TemporaryFile() as handle:
-            fd = os.dup(handle.fileno())
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
-    os.lseek(fd, 0, os.SEEK_SET)
-    return fd
 
 
 def _collect(proc: subprocess.Popen, deadline: float, cap: int) -> tuple[bytearray, bytearray, str]:

@@ -7,6 +7,7 @@ import contextlib
 import os
 import secrets
 import signal
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -274,3 +275,19 @@ def test_a_forked_child_gets_a_server_of_its_own(sandbox: ForkServerSandbox) -> 
     assert ok == "True" and int(child_server) != parent_server
     assert sandbox.server_pid == parent_server
     assert [sandbox.run(f"print({i})", **LIMITS).stdout for i in range(3)] == ["0\n", "1\n", "2\n"]
+
+
+def test_a_server_kills_only_its_own_slots_when_asked() -> None:
+    """``b"k"`` with a pidfd: the server signals it only if it names one of its slots."""
+    from stepscore.verifiers.sandbox import forkworker
+
+    other = subprocess.Popen(["sleep", "30"])
+    try:
+        forkworker._kill_slot(os.pidfd_open(other.pid), inits=set())
+        time.sleep(0.2)
+        assert other.poll() is None  # not one of its slots: left alone
+        forkworker._kill_slot(os.pidfd_open(other.pid), inits={other.pid})
+        assert other.wait(5) == -signal.SIGKILL
+    finally:
+        other.kill()
+        other.wait()
