@@ -179,6 +179,7 @@ def _slot(slot_fd: int, setup_slot: Callable[[], None], start_job: StartJob) -> 
         linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)  # the server died: all die
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # as PID 1: no signal from a job lands
         setup_slot()
+        _prepare_stdio()
         slot = socket.socket(fileno=slot_fd)
     except BaseException:
         os._exit(127)
@@ -219,6 +220,32 @@ def _init_one(
 
 
 _VIEWS_BYTES = 64 << 20  # a slot's tmpfs until a job asks for another size
+
+
+_STDIO: tuple | None = None  # a slot's ready-made stdio streams for its jobs (each a copy)
+
+
+def _prepare_stdio() -> None:
+    """In a slot's init: stand-ins at descriptors 0-2 of the kinds a job's will be (a
+    memfd, then pipes), and the text streams a fresh ``python main.py`` would make over
+    them, made once: each job takes them as they are (its fork's own copy) and only puts
+    its own descriptors at 0-2, instead of building three streams."""
+    global _STDIO
+    import io
+
+    stdin = os.memfd_create("stepscore-stdin")
+    out_r, out_w = os.pipe()
+    for fd, target in ((stdin, 0), (out_w, 1), (out_w, 2)):
+        os.dup2(fd, target)
+    for fd in (stdin, out_r, out_w):
+        os.close(fd)
+    streams = (
+        io.open(0, "r", encoding="utf-8", errors="surrogateescape", newline="\n", closefd=False),  # noqa: UP020, SIM115
+        io.open(1, "w", encoding="utf-8", errors="surrogateescape", newline="\n", closefd=False),  # noqa: UP020, SIM115
+        io.open(2, "w", encoding="utf-8", errors="backslashreplace", newline="\n", closefd=False),  # noqa: UP020, SIM115
+    )
+    streams[2].reconfigure(line_buffering=True)
+    _STDIO = streams
 
 
 def _namespace_init() -> None:
@@ -315,20 +342,13 @@ def become_job(config: dict, status_fd: int, stdin_fd: int, out_w: int, err_w: i
 def _run(source: bytes, env: dict) -> None:
     """Run ``source`` as ``__main__`` the way ``python /job/main.py`` would, then exit."""
     import builtins
-    import io
     import types
 
     set_environ(env)
-    sys.stdin = sys.__stdin__ = io.open(  # noqa: UP020, SIM115 - stdio, open until exit
-        0, "r", encoding="utf-8", errors="surrogateescape", newline="\n", closefd=False
-    )
-    sys.stdout = sys.__stdout__ = io.open(  # noqa: UP020, SIM115 - stdio, open until exit
-        1, "w", encoding="utf-8", errors="surrogateescape", newline="\n", closefd=False
-    )
-    sys.stderr = sys.__stderr__ = io.open(  # noqa: UP020, SIM115 - stdio, open until exit
-        2, "w", encoding="utf-8", errors="backslashreplace", newline="\n", closefd=False
-    )
-    sys.stderr.reconfigure(line_buffering=True)
+    if _STDIO is None:
+        raise RuntimeError("the slot made no stdio streams")
+    sys.stdin, sys.stdout, sys.stderr = _STDIO  # type: ignore[misc]
+    sys.__stdin__, sys.__stdout__, sys.__stderr__ = _STDIO  # type: ignore[misc]
     sys.argv = [PROGRAM]
     sys.path.insert(0, rootfs.JOB_DIR)
     module = types.ModuleType("__main__")

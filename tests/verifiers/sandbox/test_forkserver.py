@@ -291,3 +291,22 @@ def test_a_server_kills_only_its_own_slots_when_asked() -> None:
     finally:
         other.kill()
         other.wait()
+
+
+def test_stdio_is_what_a_fresh_interpreter_has(sandbox: ForkServerSandbox) -> None:
+    """The streams a slot makes once for its jobs look, to a program, exactly like those
+    of ``python main.py`` with the job's stdin and pipes (`LocalSandbox`)."""
+    from stepscore.verifiers.sandbox import LocalSandbox
+
+    program = """import sys
+streams = [sys.stdin, sys.stdout, sys.stderr]
+print([(s.fileno(), s.seekable(), s.isatty(), s.encoding, s.errors, s.line_buffering,
+        type(s.buffer).__name__) for s in streams])
+print(sys.stdin.read(), sys.stdin is sys.__stdin__, sys.stderr is sys.__stderr__)
+print("to stderr", file=sys.stderr)
+"""
+    fresh = LocalSandbox().run(program, stdin="abc\nd", **LIMITS)
+    warm = sandbox.run(program, stdin="abc\nd", **LIMITS)
+    assert fresh.status == warm.status == "ok", (fresh, warm)
+    assert (warm.stdout, warm.stderr) == (fresh.stdout, fresh.stderr)
+    assert "(1, False, False, 'utf-8', 'surrogateescape', False, 'BufferedWriter')" in warm.stdout
