@@ -17,7 +17,6 @@ Standard library only, for the same reason as `linux`.
 from __future__ import annotations
 
 import os
-import shutil
 
 try:
     from . import linux
@@ -168,25 +167,28 @@ def wipe_views() -> bool:
         path = f"{RW_DIR}/{name}"
         try:
             os.chmod(path, mode)
-            for entry in os.scandir(path):
-                if entry.is_dir(follow_symlinks=False):
-                    shutil.rmtree(entry.path, onerror=_unlock)
-                else:
-                    os.unlink(entry.path)
+            _empty(path)
             ok = ok and not os.listdir(path)
         except OSError:
             ok = False
     return ok
 
 
-def _unlock(function, path: str, exc_info) -> None:  # type: ignore[no-untyped-def]
-    """A job may have made a directory unwritable: give it back its mode and retry."""
-    try:
-        os.chmod(os.path.dirname(path), 0o700)
-        os.chmod(path, 0o700)
-        function(path)
-    except OSError:
-        pass
+def _empty(folder: str) -> None:
+    """Remove everything in ``folder`` (symlinks as links), giving back write and search
+    permission to any directory a job made unwritable; what will not go stays (the
+    caller checks). Not `shutil.rmtree`: the fork server would import shutil and, with
+    it, zlib, bz2 and lzma, and every job forked from it pays for their pages."""
+    for entry in os.scandir(folder):
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                os.chmod(entry.path, 0o700)
+                _empty(entry.path)
+                os.rmdir(entry.path)
+            else:
+                os.unlink(entry.path)
+        except (OSError, RecursionError):
+            continue
 
 
 def shadowed(path: str) -> bool:
