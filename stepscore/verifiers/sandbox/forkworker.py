@@ -32,6 +32,7 @@ server.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import gc
 import marshal
@@ -39,6 +40,7 @@ import os
 import select
 import socket
 import sys
+import types
 from collections.abc import Callable
 
 try:
@@ -223,6 +225,7 @@ _VIEWS_BYTES = 64 << 20  # a slot's tmpfs until a job asks for another size
 
 
 _STDIO: tuple | None = None  # a slot's ready-made stdio streams for its jobs (each a copy)
+_FIRST_STDIO: tuple = ()  # the interpreter's own: held, so no job spends time freeing them
 
 
 def _prepare_stdio() -> None:
@@ -230,8 +233,10 @@ def _prepare_stdio() -> None:
     memfd, then pipes), and the text streams a fresh ``python main.py`` would make over
     them, made once: each job takes them as they are (its fork's own copy) and only puts
     its own descriptors at 0-2, instead of building three streams."""
-    global _STDIO
+    global _STDIO, _FIRST_STDIO
     import io
+
+    _FIRST_STDIO = (sys.stdin, sys.stdout, sys.stderr, sys.__stdin__, sys.__stdout__)
 
     stdin = os.memfd_create("stepscore-stdin")
     out_r, out_w = os.pipe()
@@ -341,9 +346,6 @@ def become_job(config: dict, status_fd: int, stdin_fd: int, out_w: int, err_w: i
 
 def _run(source: bytes, env: dict) -> None:
     """Run ``source`` as ``__main__`` the way ``python /job/main.py`` would, then exit."""
-    import builtins
-    import types
-
     set_environ(env)
     if _STDIO is None:
         raise RuntimeError("the slot made no stdio streams")
@@ -373,12 +375,17 @@ def _run(source: bytes, env: dict) -> None:
     os._exit(_finish(code))
 
 
+_ENVIRON: dict = {}  # what set_environ last made os.environ
+
+
 def set_environ(env: dict) -> None:
     """Make ``os.environ`` (and the C environment) exactly ``env``; the servers set their
     jobs' usual environment once, so that a job finds it already in place."""
-    if os.environ != env:
+    global _ENVIRON
+    if env != _ENVIRON:
         os.environ.clear()
         os.environ.update(env)
+        _ENVIRON = dict(env)
 
 
 def _exit_code(exc: SystemExit) -> int:
