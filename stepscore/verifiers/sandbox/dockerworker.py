@@ -162,8 +162,11 @@ def _own_namespaces() -> None:
 
 
 def _write(path: str, text: str) -> None:
-    with open(path, "w") as handle:
-        handle.write(text)
+    fd = os.open(path, os.O_WRONLY)  # (no file object: jobs call this too)
+    try:
+        os.write(fd, text.encode())
+    finally:
+        os.close(fd)
 
 
 def _slot_init() -> None:
@@ -194,12 +197,13 @@ class _CapData(ctypes.Structure):
     _fields_ = [(name, ctypes.c_uint32) for name in ("effective", "permitted", "inheritable")]
 
 
+_NO_CAPABILITIES = (_CapHeader(0x20080522, 0), (_CapData * 2)())  # _LINUX_CAPABILITY_VERSION_3
+
+
 def _drop_capabilities() -> None:
     """Give up the capabilities the server's user namespace grants (the job gets none)."""
-    header = _CapHeader(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3
-    data = (_CapData * 2)()
-    libc = linux._lib()
-    if libc.capset(ctypes.byref(header), data) != 0:
+    header, data = _NO_CAPABILITIES  # made once, before any fork: each job only calls
+    if linux._lib().capset(ctypes.byref(header), data) != 0:
         errno = ctypes.get_errno()
         raise OSError(errno, f"capset: {os.strerror(errno)}")
 
