@@ -318,7 +318,15 @@ def _close(*fds: int) -> None:
 
 def _kill_the_rest() -> None:
     """From a PID namespace's init: SIGKILL every other process of the namespace and reap
-    until none is left."""
+    until none is left. Every process of the namespace descends from init (orphans come
+    back to it), so when init has no child left, none is: the usual case, which needs no
+    ``kill(-1)`` (a walk over every process on the machine)."""
+    while True:
+        try:
+            if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                break  # some still run
+        except ChildProcessError:
+            return
     while True:
         with contextlib.suppress(OSError):
             os.kill(-1, signal.SIGKILL)

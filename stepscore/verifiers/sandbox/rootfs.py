@@ -148,6 +148,7 @@ def mount_views(size: int) -> int:
         source = f"{RW_DIR}/{name}"
         os.mkdir(source)
         os.chmod(source, mode)
+        os.utime(source, ns=(0, 0))  # as after each job (`wipe_views`)
         linux.mount(source, target, None, linux.MS_BIND)
     return size
 
@@ -160,25 +161,30 @@ def resize_views(size: int) -> int:
 
 
 def wipe_views() -> bool:
-    """Empty /job, /tmp and /dev/shm after a job (all its processes are gone by now), and
-    give them back their modes; False when something would not go."""
+    """After a job (all its processes are gone by now): empty /job, /tmp and /dev/shm and
+    give each back its mode, no extended attributes and fixed times, so that nothing a
+    job stored in them, in names, data, attributes or times, reaches the next; False
+    when something would not go."""
     ok = True
     for name, _, mode in VIEWS:
         path = f"{RW_DIR}/{name}"
         try:
             os.chmod(path, mode)
-            _empty(path)
-            ok = ok and not os.listdir(path)
+            ok = _empty(path) and ok
+            for attribute in os.listxattr(path):
+                os.removexattr(path, attribute)
+            os.utime(path, ns=(0, 0))
         except OSError:
             ok = False
     return ok
 
 
-def _empty(folder: str) -> None:
+def _empty(folder: str) -> bool:
     """Remove everything in ``folder`` (symlinks as links), giving back write and search
-    permission to any directory a job made unwritable; what will not go stays (the
-    caller checks). Not `shutil.rmtree`: the fork server would import shutil and, with
-    it, zlib, bz2 and lzma, and every job forked from it pays for their pages."""
+    permission to any directory a job made unwritable; whether all went. Not
+    `shutil.rmtree`: the fork server would import shutil and, with it, zlib, bz2 and
+    lzma, and every job forked from it pays for their pages."""
+    ok = True
     for entry in os.scandir(folder):
         try:
             if entry.is_dir(follow_symlinks=False):
@@ -188,7 +194,8 @@ def _empty(folder: str) -> None:
             else:
                 os.unlink(entry.path)
         except (OSError, RecursionError):
-            continue
+            ok = False
+    return ok
 
 
 def shadowed(path: str) -> bool:

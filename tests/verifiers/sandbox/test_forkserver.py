@@ -3,6 +3,7 @@ that is replaced when it dies. (Hostile programs: `test_attacks`, parametrized o
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import os
 import secrets
@@ -310,3 +311,25 @@ print("to stderr", file=sys.stderr)
     assert fresh.status == warm.status == "ok", (fresh, warm)
     assert (warm.stdout, warm.stderr) == (fresh.stdout, fresh.stderr)
     assert "(1, False, False, 'utf-8', 'surrogateescape', False, 'BufferedWriter')" in warm.stdout
+
+
+def test_nothing_stored_on_the_views_reaches_the_next_job(sandbox: ForkServerSandbox) -> None:
+    """Beyond files: an extended attribute or chosen times on /job, a touched /tmp; the
+    next job on the slot finds the three folders bare, their times fixed."""
+    stores = """import os
+os.setxattr("/job", "user.leak", b"secret")
+os.utime("/job", (123456, 123456))
+os.utime("/tmp", None)
+os.chmod("/job", 0o755)
+print("stored")
+"""
+    looks = """import os
+print([(os.listxattr(d), os.stat(d).st_mtime, oct(os.stat(d).st_mode & 0o7777))
+       for d in ("/job", "/tmp", "/dev/shm")])
+"""
+    assert sandbox.run(stores, **LIMITS).stdout == "stored\n"
+    before = time.time()
+    job, tmp, shm = ast.literal_eval(sandbox.run(looks, **LIMITS).stdout)
+    assert (job[0], job[2]) == ([], "0o700")
+    assert job[1] >= before - 1  # written by this job (its main.py), not the 123456 stored
+    assert tmp == shm == ([], 0.0, "0o1777")
