@@ -21,7 +21,11 @@ reach a later job. A server that dies is started again (and the job retried once
 Differences from `LocalSandbox` a program may notice: ``sys.flags`` are those of ``-I -S``
 (the job's directory is still first on ``sys.path``), the warm modules are already in
 ``sys.modules``, and jobs share the server's string-hash seed (``PYTHONHASHSEED``).
-Concurrent jobs share one (empty, loopback-down) network namespace.
+Each slot has a network namespace of its own (no interface up), so jobs running at once
+cannot reach each other. What a job can still see of the earlier jobs of its slot are
+counters that their activity moved (the next PID of the slot's namespace, the next inode
+number of its tmpfs), never data: files, attributes and times of /job, /tmp and
+/dev/shm are reset after every job.
 
 Requires root on Linux; elsewhere it raises `IsolationUnavailableError`.
 

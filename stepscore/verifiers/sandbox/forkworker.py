@@ -5,10 +5,10 @@ PARENT_PID``; BOOT imports this module by path (like `jobinit`: standard library
 The server, still root::
 
     server (own mount + network namespace, read-only root, non-dumpable, warm imports)
-    └── init (per slot, cloned as PID 1 of a new PID namespace, with a mount namespace
-        │    holding a fresh /proc and one tmpfs seen at /job, /tmp and /dev/shm; runs
-        │    one job after another, and after each kills and reaps every process left
-        │    and empties the tmpfs)
+    └── init (per slot, cloned as PID 1 of a new PID namespace, with a network namespace
+        │    and a mount namespace holding a fresh /proc and one tmpfs seen at /job, /tmp
+        │    and /dev/shm; runs one job after another, and after each kills and reaps
+        │    every process left and empties the tmpfs)
         └── job (per job: own IPC namespace; setsid, own uid, no_new_privs, rlimits,
             seccomp filter)
             -> exec(compile(program))
@@ -257,9 +257,11 @@ def _prepare_stdio() -> None:
 
 
 def _namespace_init() -> None:
-    """The fork server's slot: a mount namespace of its own with this PID namespace's /proc
-    and the tmpfs its jobs write to."""
-    linux.unshare(linux.CLONE_NEWNS)
+    """The fork server's slot: a network namespace of its own (no interface up; jobs of
+    two slots running at once cannot reach each other, not even by an abstract Unix
+    socket), a mount namespace with this PID namespace's /proc and the tmpfs its jobs
+    write to."""
+    linux.unshare(linux.CLONE_NEWNS | linux.CLONE_NEWNET)
     flags = linux.MS_NOSUID | linux.MS_NODEV | linux.MS_NOEXEC
     linux.mount("proc", "/proc", "proc", flags)
     rootfs.mount_views(_VIEWS_BYTES)

@@ -208,6 +208,41 @@ def test_connect_to_host_listener(sandbox: LocalSandbox) -> None:
     assert "unreachable" in result.stderr or "refused" in result.stderr
 
 
+def test_concurrent_jobs_cannot_talk(sandbox: LocalSandbox) -> None:
+    """Two jobs at once: one listens on an abstract Unix socket (no file, only a network
+    namespace scopes it), the other tries to reach it; each job has a network of its own
+    (the fork server's slots too), so nothing passes."""
+    _need(sandbox, "network")
+    name = f"stepscore-{os.getpid()}-{time.monotonic_ns()}"
+    listens = f"""
+        import socket
+        server = socket.socket(socket.AF_UNIX)
+        server.bind("\\0{name}")
+        server.listen(1)
+        server.settimeout(2)
+        try:
+            print("got", server.accept()[0].recv(64))
+        except OSError:
+            print("nobody came")
+    """
+    calls = f"""
+        import socket, time
+        for _ in range(20):
+            try:
+                socket.socket(socket.AF_UNIX).connect("\\0{name}")
+                print("reached it")
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            print("unreachable")
+    """
+    results = sandbox.run_many(
+        [textwrap.dedent(listens), textwrap.dedent(calls)], workers=2, timeout_s=6, memory_mb=256
+    )
+    assert [r.stdout for r in results] == ["nobody came\n", "unreachable\n"], results
+
+
 def test_read_host_only_file(sandbox: LocalSandbox, tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("the host's secret")
