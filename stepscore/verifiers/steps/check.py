@@ -40,6 +40,7 @@ from stepscore.verifiers.steps.equations import decide_transition, find_transiti
 from stepscore.verifiers.steps.factorizations import find_factorizations
 from stepscore.verifiers.steps.function_claims import find_function_claims
 from stepscore.verifiers.steps.identities import decide_rewrite, find_rewrites
+from stepscore.verifiers.steps.named import find_named_values
 from stepscore.verifiers.steps.recompute import DIFFERS, recompute
 from stepscore.verifiers.steps.remainder import remainder_outcome
 from stepscore.verifiers.steps.restated import find_restated
@@ -181,10 +182,18 @@ def first_error(verdicts: Sequence[StepVerdict]) -> int | None:
 def _verdict(index: int, text: str, links: list[Link], config: CheckConfig) -> StepVerdict:
     if not config.soft_equals:
         links = [link for link in links if link.relation.isalpha() is False]
-    rewrites = _rewrite_claims(text)
+    signalled = _ROUNDING.search(text) is not None
+    rewrites = _rewrite_claims(text) + [
+        Claim((n.start, n.end), n.left, n.right, None, None, n.status, n.reason)
+        for n in find_named_values(
+            text,
+            signalled=signalled,
+            signalled_rel_tol=config.signalled_rel_tol,
+            gray_rel_tol=config.gray_rel_tol,
+        )
+    ]
     if not links and not rewrites:
         return StepVerdict(index, "unverifiable", (), "no arithmetic claim found")
-    signalled = _ROUNDING.search(text) is not None
     moduli = _moduli(text) if _NO_REFUTE.search(text) else None
     claims: list[Claim] = []
     for link in links:

@@ -9,6 +9,7 @@ from stepscore.verifiers.steps.complex_claims import find_complex_claims
 from stepscore.verifiers.steps.counts import find_counts
 from stepscore.verifiers.steps.factorizations import find_factorizations
 from stepscore.verifiers.steps.identities import decide_rewrite
+from stepscore.verifiers.steps.named import find_named_values
 from stepscore.verifiers.steps.restated import find_restated
 
 
@@ -119,6 +120,39 @@ def test_restated_values(text: str, status: str) -> None:
 )
 def test_restated_values_not_read(text: str) -> None:
     assert find_restated(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("we have $$42\\cdot56=c,$$ or $c=2336$.", "refuted"),  # ProcessBench math
+        ("so $3 \\times 4 = n$ and hence $n = 12$", "verified"),
+        ("Then \\(\\frac{96}{4} = k\\), so \\(k = 24\\).", "verified"),
+        ("This gives 7.5 * 3 = d, so d = 22 (rounded).", "verified"),  # rounding written
+    ],
+)
+def test_named_values(text: str, status: str) -> None:
+    assert [c.status for c in find_named_values(text, signalled="rounded" in text)] == [status]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Solve for x: -14 = x + 2 -16 = x. So, x = -16.",  # the tail of a longer side
+        "let $n = 5$; then $3 \\times 4 = n$ and $n = 12$",  # named before
+        "$3 \\times 4 = n$, so $n = 12 + 1$",  # the value is computed
+        "$3 \\times 4 = n$ and $m = 13$",  # another name
+        "$2 \\cdot x = y$ and $y = 10$",  # an unknown in the computation
+    ],
+)
+def test_named_values_not_read(text: str) -> None:
+    assert find_named_values(text) == []
+
+
+def test_latex_operators_glued_to_numbers() -> None:
+    """``\\cdot56`` is TeX's ``\\cdot 56``."""
+    assert check_text("$42\\cdot56 = 2352$").status == "verified"
+    assert check_text("$6\\times7=43$").status == "refuted"
 
 
 def test_new_claims_reach_the_verdict() -> None:
