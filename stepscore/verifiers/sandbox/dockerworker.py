@@ -113,7 +113,7 @@ def main() -> None:
 def _start_zygote() -> socket.socket:
     """Fork the process slots are forked from, before any request has been read."""
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    relay = os.getpid()
+    main = os.getpid()
     if os.fork() == 0:
         try:
             ours.close()
@@ -122,7 +122,7 @@ def _start_zygote() -> socket.socket:
                 os.dup2(null, fd)  # let go of the host's socket
             os.close(null)
             linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)
-            forkworker.serve(theirs, relay, _slot_init, _start_job)
+            forkworker.serve(theirs, main, _slot_init, _start_job)
         finally:
             os._exit(1)
     theirs.close()

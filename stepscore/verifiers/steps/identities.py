@@ -23,8 +23,10 @@ ambiguous ``1/2x``) is skipped.
 from __future__ import annotations
 
 import functools
+import random
 import re
 from dataclasses import dataclass
+from fractions import Fraction
 
 from stepscore.verifiers.math.arithmetic import (
     TooLarge,
@@ -118,25 +120,41 @@ def decide_rewrite(rewrite: Rewrite) -> Outcome:
     left, right = compile_side(rewrite.left), compile_side(rewrite.right)
     if left is None or right is None:
         return "unverifiable", None, None, "a side is outside the arithmetic grammar"
-    agree = disagree = 0
-    for env in points_for(left.variables | right.variables, _POINTS):
-        try:
-            a, b = evaluate(left, env), evaluate(right, env)
-        except (TooLarge, Undefined, ZeroDivisionError, OverflowError, ValueError):
-            continue
-        except RecursionError:
-            return "unverifiable", None, None, "too deep to evaluate"
-        if _same(a, b, left.inexact or right.inexact):
-            agree += 1
-        else:
-            disagree += 1
-    if disagree and (left.inexact or right.inexact):
-        return "unverifiable", None, None, "decimals written: maybe rounded"
-    if disagree >= 2 and not agree:
-        return "refuted", None, None, "the two sides differ at random points"
-    if agree >= 2 and not disagree:
-        return "verified", None, None, "equal at random points"
+    names = left.variables | right.variables
+    # random rationals first; where those leave it open (factorials, exponents that must
+    # be whole: ``\\frac{17!(n-17)!}{15!(n-15)!}``), whole numbers, small then larger
+    for points in (
+        points_for(names, _POINTS),
+        _whole_points(names, 2, 9),
+        _whole_points(names, 20, 45),
+    ):
+        agree = disagree = 0
+        for env in points:
+            try:
+                a, b = evaluate(left, env), evaluate(right, env)
+            except (TooLarge, Undefined, ZeroDivisionError, OverflowError, ValueError):
+                continue
+            except RecursionError:
+                return "unverifiable", None, None, "too deep to evaluate"
+            if _same(a, b, left.inexact or right.inexact):
+                agree += 1
+            else:
+                disagree += 1
+        if disagree and (left.inexact or right.inexact):
+            return "unverifiable", None, None, "decimals written: maybe rounded"
+        if disagree >= 2 and not agree:
+            return "refuted", None, None, "the two sides differ at random points"
+        if agree >= 2 and not disagree:
+            return "verified", None, None, "equal at random points"
     return "unverifiable", None, None, "undefined at the test points"
+
+
+def _whole_points(names: frozenset[str], low: int, high: int) -> list[dict[str, Fraction]]:
+    """``_POINTS`` assignments of whole numbers in [low, high] to ``names``; seeded."""
+    rng = random.Random(",".join(sorted(names)) + f"/{low}")
+    return [
+        {name: Fraction(rng.randint(low, high)) for name in sorted(names)} for _ in range(_POINTS)
+    ]
 
 
 def _lines(body: str, offset: int) -> list[tuple[str, int]]:
@@ -168,8 +186,12 @@ def _chain(
     else:
         continued = False
     for k, pieces in enumerate(segments):
-        named = _NAME.fullmatch(pieces[0][0]) is not None
-        begin = 0 if (k == 0 and continued) else (1 if named else None)
+        if k == 0 and continued:
+            begin: int | None = 0
+        elif _NAME.fullmatch(pieces[0][0]) is not None:
+            begin = 1  # ``y = A = B``: A = B
+        else:
+            begin = _derivation(pieces, functions)
         if begin is None or len(pieces) - begin < 2:
             continue
         for (a, sa), (b, sb) in zip(pieces[begin:], pieces[begin + 1 :], strict=False):
@@ -178,6 +200,21 @@ def _chain(
                 out.append(Rewrite(sa + lead, sb + len(b.rstrip()), a.strip(), b.strip()))
     last = segments[-1][-1]
     return last if len(segments) == 1 and last[0].strip() else None
+
+
+def _derivation(pieces: list[tuple[str, int]], functions: frozenset[str]) -> int | None:
+    """Where the rewrites of a chain ``A = B = C ...`` with no name in front begin, or
+    None when it is not one expression derived: from B (``P(x) = (x-1)(x+2) = x^2 + x -
+    2``), unless its first link is itself a rewrite that fails, the sign of expressions
+    set equal rather than derived (``ab + c = bc + a = ca + b``, a system) or of a value
+    used (``a^3 + b^3 = (a + b)(49 - 3ab) = 42``, with a^2 + b^2 = 49 known): not read."""
+    if len(pieces) < 3:
+        return None
+    (a, sa), (b, sb) = pieces[0], pieces[1]
+    if not _candidate(a, b, functions):
+        return 1
+    first = Rewrite(sa, sb + len(b), a.strip(), b.strip())
+    return 1 if decide_rewrite(first)[0] != "refuted" else None
 
 
 def split_relations(text: str, offset: int) -> list[list[tuple[str, int]]]:
@@ -230,5 +267,7 @@ def compile_side(side: str) -> Expression | None:
 def _same(a: complex, b: complex, inexact: bool) -> bool:
     if a == b:
         return True
+    if isinstance(a, Fraction) and isinstance(b, Fraction):
+        return False  # both exact: no tolerance (2^-162 and 2^-128 are not the same)
     scale = max(1.0, abs(a), abs(b))
     return abs(a - b) <= (1e-6 if inexact else 1e-9) * scale

@@ -74,6 +74,8 @@ def recompute(
     that is the floor, the ceiling or a residue of the exact one stands unrefuted.
     """
     lefts, rights = _readings(link.left), _readings(link.right)
+    if not lefts and rights and _divides_by_zero(link.left):
+        return "refuted", _float(rights[0][0]), None, "the computation divides by zero"
     if not lefts or not rights:
         return "unverifiable", None, None, "a side is outside the arithmetic grammar"
     pairs = [(a, b) for a, _ in lefts for b, _ in rights]
@@ -117,6 +119,22 @@ def _readings(side: tuple[Token, ...]) -> list[tuple[Fraction | complex, bool]]:
             return []
         readings.append((value if isinstance(value, Fraction) else value.real, rendered[1]))
     return readings
+
+
+def _divides_by_zero(side: tuple[Token, ...]) -> bool:
+    """Whether the side, free of unknowns, divides by an exact zero (``\\frac{0 - 1994}{0 -
+    0}``): no number is its value."""
+    rendered = _render(side, True)
+    expr = compile_expression(rendered[0]) if rendered is not None else None
+    if expr is None or expr.variables:
+        return False
+    try:
+        evaluate(expr, {})
+    except Undefined as exc:
+        return "division by zero" in str(exc)
+    except (TooLarge, ArithmeticError, ValueError, RecursionError):
+        return False
+    return False
 
 
 def _render(side: tuple[Token, ...], percent_value: bool) -> tuple[str, bool] | None:

@@ -12,12 +12,23 @@ VERIFIED = [
     "\\[ = (t+1)(t-1) \\] \\[ = t^2 - 1 \\]",
     "\\begin{align*} p &= (a+b)^2 - 2ab \\\\ &= a^2 + b^2 \\end{align*}",
     "\\[ y = 2.5x = 2x + 0.5x \\]",
+    # undefined at random rationals (factorials, whole exponents): read at whole numbers
+    "\\[ = \\frac{17!(n-17)!}{15!(n-15)!} \\] \\[ = \\frac{17 \\times 16}{(n-15)(n-16)} \\]",
+    "\\[ y = \\left( \\frac{1}{2} \\right)^{2 \\cdot 3^n} = \\left("
+    " \\frac{1}{4} \\right)^{3^{n}} \\]",
 ]
 REFUTED = [
     "\\[ y = (x+1)^2 = x^2 + x + 1 \\]",
     "\\[ = (t+1)(t-1) \\] \\[ = t^2 + 1 \\]",
     "\\begin{align*} p &= (a+b)^2 - 2ab \\\\ &= a^2 + 2b^2 \\end{align*}",
     "Then $P(P(x)) = a(ax + b) + b = a^2x + b$.",
+    # ProcessBench math: a derivation with no name in front, its second link wrong
+    "\\( -(1\\cdot2\\cdot3 + 1\\cdot2\\cdot r + 2\\cdot3\\cdot r) = -(6 +"
+    " 2r + 6r) = -(15r + 6) \\)",
+    "\\[ = \\frac{17!(n-17)!}{15!(n-15)!} \\] \\[ = \\frac{17 \\times 16}{(n-17)(n-16)} \\]",
+    # tiny exact values are not "the same" (2^-162 and 2^-128)
+    "\\[ y = \\left( \\frac{1}{2} \\right)^{2 \\cdot 3^n} = \\left("
+    " \\frac{1}{2} \\right)^{2^{n+1}} \\]",
 ]
 NOT_REWRITES = [
     "\\[ 2x + 3 = x + 5 \\]",  # an equation to solve
@@ -26,6 +37,7 @@ NOT_REWRITES = [
     "\\( y = 1/2x = 0.5x \\)",  # 1/(2x) or x/2?
     "\\[ y = 3x + 2 = 3(2) + 2 = 8 \\]",  # a substitution
     "\\[ a + b = b + c = c + d \\]",  # equal sums, not one expression
+    "\\[ ab + c = bc + a = ca + b \\]",  # a system: its first link is no rewrite
     "\\[ = x + 1 \\] then \\[ = x + 2 \\]",  # words between: not one derivation
 ]
 
