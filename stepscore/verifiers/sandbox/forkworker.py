@@ -239,18 +239,24 @@ def _prepare_stdio() -> None:
     global _STDIO, _FIRST_STDIO
     import io
 
-    _FIRST_STDIO = (sys.stdin, sys.stdout, sys.stderr, sys.__stdin__, sys.__stdout__)
-
+    _FIRST_STDIO = (
+        sys.stdin,
+        sys.stdout,
+        sys.stderr,
+        sys.__stdin__,
+        sys.__stdout__,
+        sys.__stderr__,
+    )
     stdin = os.memfd_create("stepscore-stdin")
     out_r, out_w = os.pipe()
     for fd, target in ((stdin, 0), (out_w, 1), (out_w, 2)):
         os.dup2(fd, target)
     for fd in (stdin, out_r, out_w):
         os.close(fd)
-    streams = (
-        io.open(0, "r", encoding="utf-8", errors="surrogateescape", newline="\n", closefd=False),  # noqa: UP020, SIM115
-        io.open(1, "w", encoding="utf-8", errors="surrogateescape", newline="\n", closefd=False),  # noqa: UP020, SIM115
-        io.open(2, "w", encoding="utf-8", errors="backslashreplace", newline="\n", closefd=False),  # noqa: UP020, SIM115
+    kinds = ((0, "r", "surrogateescape"), (1, "w", "surrogateescape"), (2, "w", "backslashreplace"))
+    streams = tuple(
+        io.open(fd, mode, encoding="utf-8", errors=errors, newline="\n", closefd=False)  # noqa: UP020, SIM115 - open until exit
+        for fd, mode, errors in kinds
     )
     streams[2].reconfigure(line_buffering=True)
     _STDIO = streams
