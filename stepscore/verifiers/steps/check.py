@@ -36,6 +36,7 @@ from stepscore.reasoning.trace import Trace
 from stepscore.verifiers.steps.claims import Carry, Link, find_claims, find_claims_after
 from stepscore.verifiers.steps.complex_claims import find_complex_claims
 from stepscore.verifiers.steps.counts import find_counts
+from stepscore.verifiers.steps.divisibility import find_divisibility
 from stepscore.verifiers.steps.equations import decide_transition, find_transitions
 from stepscore.verifiers.steps.factorizations import find_factorizations
 from stepscore.verifiers.steps.function_claims import find_function_claims
@@ -245,6 +246,8 @@ def _rewrite_claims(text: str) -> list[Claim]:
         claims.append(Claim((move.start, move.end), before, after, None, None, status, reason))
     for r in find_restated(text):
         claims.append(Claim((r.start, r.end), r.left, r.right, None, None, r.status, r.reason))
+    for n in find_divisibility(text):
+        claims.append(Claim((n.start, n.end), n.left, n.right, None, None, n.status, n.reason))
     for n in find_counts(text):
         claims.append(Claim((n.start, n.end), n.left, n.right, None, None, n.status, n.reason))
     for z in find_complex_claims(text):

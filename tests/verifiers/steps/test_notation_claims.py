@@ -7,6 +7,7 @@ import pytest
 from stepscore.verifiers.steps import check_text
 from stepscore.verifiers.steps.complex_claims import find_complex_claims
 from stepscore.verifiers.steps.counts import find_counts
+from stepscore.verifiers.steps.divisibility import find_divisibility
 from stepscore.verifiers.steps.factorizations import find_factorizations
 from stepscore.verifiers.steps.identities import decide_rewrite
 from stepscore.verifiers.steps.named import find_named_values
@@ -147,6 +148,39 @@ def test_named_values(text: str, status: str) -> None:
 )
 def test_named_values_not_read(text: str) -> None:
     assert find_named_values(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "statuses"),
+    [
+        (
+            "we know $3! = 6$ is not divisible by $9$, but $4! = 24$ is divisible by $9$.",
+            ["verified", "refuted"],
+        ),  # ProcessBench math
+        ("Since 111111111 is not divisible by 9 (the sum of its digits is 9)", ["refuted"]),
+        ("So, \\(475,032\\) is divisible by 11.", ["refuted"]),
+        ("Thus 36 is a multiple of 12 and 35 is not a multiple of 6.", ["verified", "verified"]),
+        ("So \\(91\\) is divisible by \\(7\\).", ["verified"]),
+    ],
+)
+def test_divisibility(text: str, statuses: list[str]) -> None:
+    assert [c.status for c in find_divisibility(text)] == statuses
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We look for \\(x\\) where \\(3x - 1\\) is divisible by \\(19\\).",  # an expression
+        "so \\(k\\) is any integer such that \\(4m + 2\\) is divisible by \\(3\\).",
+        "the number 10236 is not divisible by 3 and 6",  # by both, or by either?
+        "24 is divisible by 2, 3 and 4",  # (true, but a list is not read)
+        "If 25 is divisible by 3, then we are done.",  # supposed, not said
+        "\\(a \\times 111111111\\) must be divisible by 9",
+        "10 is divisible by 2k",
+    ],
+)
+def test_divisibility_not_read(text: str) -> None:
+    assert find_divisibility(text) == []
 
 
 def test_latex_operators_glued_to_numbers() -> None:

@@ -1,0 +1,84 @@
+"""Divisibility stated of two numbers: ``$4! = 24$ is divisible by $9$``, ``111111111 is
+not divisible by 9``, ``36 is a multiple of 12``.
+
+`find_divisibility` decides ``N is (not) divisible by D`` and ``N is (not) a multiple of
+D`` where both are whole numbers written out (``475,032`` too). It reads only plain
+assertions: the number must not end a longer expression (``3x - 1 is divisible by 19``),
+the divisor must stand alone (``by 3 and 6``, ``by 2k`` are not read), and a sentence that
+asks, supposes or sets a goal (``if``, ``whether``, ``must``, ``so that``) asserts
+nothing.
+
+>>> [c.status for c in find_divisibility("Finally, $4! = 24$ is divisible by $9$.")]
+['refuted']
+>>> [c.status for c in find_divisibility("Since 111111111 is not divisible by 9, ...")]
+['refuted']
+>>> find_divisibility("we need \\\\(3x - 1\\\\) to be divisible by 19; 3x - 1 is divisible by 19")
+[]
+"""
+
+from __future__ import annotations
+
+import re
+
+from stepscore.verifiers.steps.recompute import DecidedLink
+
+__all__ = ["find_divisibility"]
+
+_NUMBER = r"\d{1,3}(?:(?:,|\{,\})\d{3})+(?![\d,])|\d{1,18}"
+_OPEN = r"(?:\$|\\\(|\\\[)?\s*"
+_CLOSE = r"\s*(?:\$|\\\)|\\\])?"
+_CLAIM = re.compile(
+    rf"(?<![\w.,}}])(?P<n>{_NUMBER}){_CLOSE}\s+(?:is|are)\s+(?P<neg>not\s+)?"
+    rf"(?:evenly\s+|exactly\s+)?(?:divisible\s+by|a\s+multiple\s+of)\s+{_OPEN}(?P<d>{_NUMBER})"
+    r"(?![\d.,]*(?:[\w^(]|\\(?![)\]])|\s*(?:[*/+×·^]|-\s*\d)))"  # the divisor ends there
+)
+# a list of divisors (``by 3 and 6``, ``by 3, 5``), unless the next number starts a claim
+_MORE = re.compile(
+    rf"{_CLOSE}\s*(?:and|or|nor|,)\s*(?:by\s+)?{_OPEN}(?:{_NUMBER})(?!\d){_CLOSE}(?!\s*(?:is|are)\b)"
+)
+# what may not come just before the number: an operator (the number ends an expression)
+_BEFORE = re.compile(r"(?:[-+*/×÷^·_]|\\(?:cdot|times|div|pm))\s*(?:\$|\\\(|\\\[)?\s*\Z")
+# sentences that ask, suppose or set a goal assert nothing
+_HYPOTHETICAL = re.compile(
+    r"\b(?:if|whether|check|test|suppose|assume|unless|until|when|such\s+that|so\s+that"
+    r"|must|should|need|needs|want|would|could|might|can|cannot|let)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_START = re.compile(r"[.!?:;\n]\s+")
+
+
+def find_divisibility(text: str) -> list[DecidedLink]:
+    """The divisibility claims of ``text`` (see the module docstring), decided."""
+    if "divisible" not in text and "multiple of" not in text:
+        return []
+    out = []
+    for m in _CLAIM.finditer(text):
+        start = m.start("n")
+        if _BEFORE.search(text, 0, start) or _hypothetical(text, start):
+            continue
+        if _MORE.match(text, m.end("d")):
+            continue
+        n, d = _whole(m["n"]), _whole(m["d"])
+        if d == 0:
+            continue
+        holds = n % d == 0
+        claimed = m["neg"] is None
+        if holds == claimed:
+            status, reason = "verified", "the division leaves what the step says"
+        else:
+            status, reason = "refuted", f"{n} mod {d} = {n % d}"
+        relation = "is not divisible by" if m["neg"] else "is divisible by"
+        out.append(DecidedLink(start, m.end("d"), f"{n} {relation} {d}", str(d), status, reason))
+    return out
+
+
+def _whole(written: str) -> int:
+    return int(written.replace("{,}", "").replace(",", ""))
+
+
+def _hypothetical(text: str, start: int) -> bool:
+    """Whether the sentence up to ``start`` asks, supposes or sets a goal."""
+    begun = 0
+    for found in _SENTENCE_START.finditer(text, 0, start):
+        begun = found.end()
+    return _HYPOTHETICAL.search(text, begun, start) is not None
