@@ -177,6 +177,9 @@ def test_divisibility(text: str, statuses: list[str]) -> None:
         "If 25 is divisible by 3, then we are done.",  # supposed, not said
         "\\(a \\times 111111111\\) must be divisible by 9",
         "10 is divisible by 2k",
+        "\\(2^{10}\\) is divisible by 4",  # an exponent, not the number
+        "so 10^6 is divisible by 7",
+        "\\(x_{12}\\) is divisible by 5",
     ],
 )
 def test_divisibility_not_read(text: str) -> None:
