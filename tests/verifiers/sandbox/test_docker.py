@@ -210,6 +210,23 @@ def test_container_killed_mid_job_is_replaced(client, sandbox) -> None:  # type:
     assert len(sandbox.container_ids) == 2 and not set(sandbox.container_ids) & before
 
 
+def test_a_container_whose_zygote_died_is_replaced(client, sandbox) -> None:  # type: ignore[no-untyped-def]
+    """The host talks to each container's zygote directly: if it dies (its slots with it),
+    the container is found gone before the next job and replaced; no job fails for it."""
+    before = set(sandbox.container_ids)
+    for container_id in before:
+        top = client.api.top(container_id, ps_args="-o pid,ppid")
+        parent = {int(row[0]): int(row[1]) for row in top["Processes"]}
+        zygotes = [pid for pid in parent if _depth(pid, parent) == 2]
+        assert len(zygotes) == 1, top
+        os.kill(zygotes[0], signal.SIGKILL)
+    time.sleep(0.5)
+    for _ in range(4):
+        after = sandbox.run("print('next')", timeout_s=10, memory_mb=256)
+        assert (after.status, after.stdout) == ("ok", "next\n"), after
+    assert len(sandbox.container_ids) == 2 and not set(sandbox.container_ids) & before
+
+
 def test_many_jobs_through_the_warm_pool(sandbox) -> None:  # type: ignore[no-untyped-def]
     """Two hundred jobs in a row on the pool's warm slots (speed: perf/sandbox.py)."""
     programs = [f"print(sum(range({i})))" for i in range(200)]
