@@ -367,7 +367,7 @@ class ForkServerSandbox(SandboxFront):
         for attempt in (0, 1):
             slot = self._take()
             try:
-                socket.send_fds(slot.sock, [b"j"], fds)
+                slots.hand_over(slot.sock, fds)
             except OSError as exc:
                 self._give_back(slot, clean=False)
                 if attempt:
