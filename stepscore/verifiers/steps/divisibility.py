@@ -38,6 +38,12 @@ _MORE = re.compile(
 )
 # what may not come just before the number: an operator (the number ends an expression)
 _BEFORE = re.compile(r"(?:[-+*/×÷^·_]|\\(?:cdot|times|div|pm))\s*(?:\$|\\\(|\\\[)?\s*\Z")
+# the number bounds or ranges the subject rather than being it
+_BOUND = re.compile(
+    r"\b(?:than|between|between\s+\S+\s+and|under|over|below|above|least|most|to|from|within)"
+    r"\s*(?:\$|\\\(|\\\[)?\s*\Z",
+    re.IGNORECASE,
+)
 # sentences that ask, suppose or set a goal assert nothing
 _HYPOTHETICAL = re.compile(
     r"\b(?:if|whether|check|test|suppose|assume|unless|until|when|such\s+that|so\s+that"
@@ -56,6 +62,8 @@ def find_divisibility(text: str) -> list[DecidedLink]:
         start = m.start("n")
         if _BEFORE.search(text, 0, start) or _hypothetical(text, start):
             continue
+        if _BOUND.search(text, max(0, start - 40), start):
+            continue  # "no odd integer less than 100 is divisible by 16": 100 is a bound
         if _MORE.match(text, m.end("d")):
             continue
         n, d = _whole(m["n"]), _whole(m["d"])

@@ -132,11 +132,12 @@ def decide_rewrite(rewrite: Rewrite) -> Outcome:
         for env in points:
             try:
                 a, b = evaluate(left, env), evaluate(right, env)
+                same = _same(a, b, left.inexact or right.inexact)
             except (TooLarge, Undefined, ZeroDivisionError, OverflowError, ValueError):
-                continue
+                continue  # (a float too small for a huge exact value overflows: skipped)
             except RecursionError:
                 return "unverifiable", None, None, "too deep to evaluate"
-            if _same(a, b, left.inexact or right.inexact):
+            if same:
                 agree += 1
             else:
                 disagree += 1
@@ -208,13 +209,24 @@ def _derivation(pieces: list[tuple[str, int]], functions: frozenset[str]) -> int
     2``), unless its first link is itself a rewrite that fails, the sign of expressions
     set equal rather than derived (``ab + c = bc + a = ca + b``, a system) or of a value
     used (``a^3 + b^3 = (a + b)(49 - 3ab) = 42``, with a^2 + b^2 = 49 known): not read."""
-    if len(pieces) < 3:
+    if len(pieces) < 3 or _PREMISED.search(_FUNCTION_NAME.sub("", pieces[0][0])):
+        return None  # (the first piece may name a function: ``P(x) = ...``)
+    if any(_PREMISED.search(piece) for piece, _ in pieces[1:]):
         return None
     (a, sa), (b, sb) = pieces[0], pieces[1]
     if not _candidate(a, b, functions):
-        return 1
+        return 1  # ``P(x) = (x-1)(x+2) = x^2 + x - 2``: from B on
     first = Rewrite(sa, sb + len(b), a.strip(), b.strip())
     return 1 if decide_rewrite(first)[0] != "refuted" else None
+
+
+# Chains whose links may lean on what the problem gives rather than on algebra alone:
+# roots of unity (``(\omega^2)^{2007} = (\omega^3)^{669}``), capitals (matrices, sums
+# named S and P: ``(I+B)^3 = I + 3B + 3B^2 + B^3``), words and unknown functions (``cis``).
+_FUNCTION_NAME = re.compile(r"(?<![\\A-Za-z])[A-Za-z]\s*(?=\()")
+_PREMISED = re.compile(
+    r"\\(?:omega|zeta|epsilon|varepsilon)(?![A-Za-z])|(?<![\\A-Za-z])(?:[A-Za-z]{3,}|[A-Z])(?![A-Za-z])"
+)
 
 
 def split_relations(text: str, offset: int) -> list[list[tuple[str, int]]]:
