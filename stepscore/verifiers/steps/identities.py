@@ -208,7 +208,8 @@ def _derivation(pieces: list[tuple[str, int]], functions: frozenset[str]) -> int
     None when it is not one expression derived: from B (``P(x) = (x-1)(x+2) = x^2 + x -
     2``), unless its first link is itself a rewrite that fails, the sign of expressions
     set equal rather than derived (``ab + c = bc + a = ca + b``, a system) or of a value
-    used (``a^3 + b^3 = (a + b)(49 - 3ab) = 42``, with a^2 + b^2 = 49 known): not read."""
+    used (``a^3 + b^3 = (a + b)(49 - 3ab) = 42``, with a^2 + b^2 = 49 known): not read;
+    nor a chain that may lean on what the problem gives (`_PREMISED`)."""
     if len(pieces) < 3 or _PREMISED.search(_FUNCTION_NAME.sub("", pieces[0][0])):
         return None  # (the first piece may name a function: ``P(x) = ...``)
     if any(_PREMISED.search(piece) for piece, _ in pieces[1:]):
