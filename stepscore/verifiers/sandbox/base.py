@@ -37,6 +37,7 @@ __all__ = [
     "SandboxFront",
     "Status",
     "check_files",
+    "encode_job",
     "run_jobs",
 ]
 
@@ -212,6 +213,17 @@ def check_files(files: Mapping[str, str] | None, reserved: Sequence[str] = ()) -
 
 
 PROGRAM = "main.py"  # the name a job's program is saved under (so no file may take it)
+
+
+def encode_job(
+    program: str, stdin: str, files: Mapping[str, str]
+) -> tuple[dict[str, bytes], bytes]:
+    """A job's files (its program among them, as `PROGRAM`) and stdin as bytes, the same on
+    every backend: UTF-8 that keeps lone surrogates (``surrogatepass``), so no text a
+    caller can hold makes a backend raise."""
+    blobs = {name: text.encode("utf-8", "surrogatepass") for name, text in files.items()}
+    blobs[PROGRAM] = program.encode("utf-8", "surrogatepass")
+    return blobs, stdin.encode("utf-8", "surrogatepass")
 
 
 class SandboxFront:

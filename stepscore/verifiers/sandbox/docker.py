@@ -39,17 +39,17 @@ from collections.abc import Iterable
 
 from stepscore.verifiers.sandbox import dockerworker, seccomp, slots
 from stepscore.verifiers.sandbox.base import (
-    PROGRAM,
     ExecResult,
     Isolation,
     IsolationUnavailableError,
     Limits,
     SandboxFront,
+    encode_job,
 )
 from stepscore.verifiers.sandbox.container import JOB_ENV, Broken, Container, remove_container
 from stepscore.verifiers.sandbox.image import LABEL_PYTHON, build_image, default_tag
 from stepscore.verifiers.sandbox.local import _rlimits
-from stepscore.verifiers.sandbox.supervise import _result
+from stepscore.verifiers.sandbox.supervise import watch_slot
 
 __all__ = ["SECCOMP_PROFILE", "DockerSandbox", "cleanup_stale", "docker_client"]
 
@@ -270,8 +270,7 @@ class DockerSandbox(SandboxFront):
 
     def _execute(self, program: str, stdin: str, files: dict, limits: Limits) -> ExecResult:
         start = time.perf_counter()
-        blobs = {name: text.encode("utf-8", "surrogatepass") for name, text in files.items()}
-        blobs[PROGRAM] = program.encode("utf-8", "surrogatepass")
+        blobs, stdin_bytes = encode_job(program, stdin, files)
         rlimits = _rlimits(limits, _UID)
         rlimits["RLIMIT_NPROC"] = limits.processes + 3  # main, zygote and init share the count
         config = {
@@ -288,7 +287,7 @@ class DockerSandbox(SandboxFront):
             return ExecResult(status="sandbox_error", returncode=None, detail=f"docker: {exc}")
         try:
             (_, pidfd), pipes = slots.hand_job(
-                marshal.dumps(config), stdin.encode("utf-8"), container.hand_over
+                marshal.dumps(config), stdin_bytes, container.hand_over
             )
         except Broken as exc:
             self._replace(container)
@@ -296,22 +295,17 @@ class DockerSandbox(SandboxFront):
         except BaseException:
             self._replace(container)
             raise
-        deadline = time.monotonic() + limits.timeout_s - (time.perf_counter() - start)
         try:
-            out, err, report, stopped = slots.watch(
-                pidfd, *pipes, deadline, limits.output_bytes, container.zygote
-            )
+            result, clean = watch_slot(pidfd, pipes, limits, start, container.zygote)
         except BaseException:
             self._replace(container)  # interrupted mid-job: its state is unknown
             raise
         finally:
             for fd in pipes:
                 os.close(fd)
-        if stopped or not slots.finished(report):
+        if not clean:
             container.drop_slot(kill=True)
         self._idle.put(container)
-        wall = time.perf_counter() - start
-        result = _result(report.decode("utf-8", "replace"), None, stopped, out, err, limits, wall)
         return result
 
 

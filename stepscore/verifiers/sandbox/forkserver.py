@@ -50,12 +50,12 @@ from collections.abc import Iterable
 
 from stepscore.verifiers.sandbox import forkworker, rootfs, seccomp, slots
 from stepscore.verifiers.sandbox.base import (
-    PROGRAM,
     ExecResult,
     Isolation,
     IsolationUnavailableError,
     Limits,
     SandboxFront,
+    encode_job,
 )
 from stepscore.verifiers.sandbox.local import (
     _UID_SPAN,
@@ -66,7 +66,7 @@ from stepscore.verifiers.sandbox.local import (
     _rlimits,
     _stage_dir,
 )
-from stepscore.verifiers.sandbox.supervise import _result
+from stepscore.verifiers.sandbox.supervise import watch_slot
 
 __all__ = ["ForkServerSandbox"]
 
@@ -334,8 +334,7 @@ class ForkServerSandbox(SandboxFront):
         start = time.perf_counter()
         uid = _acquire_uid(self._uid_base)
         try:
-            blobs = {name: text.encode("utf-8", "surrogatepass") for name, text in files.items()}
-            blobs[PROGRAM] = program.encode("utf-8", "surrogatepass")
+            blobs, stdin_bytes = encode_job(program, stdin, files)
             config = {
                 "uid": uid,
                 "writable_bytes": limits.file_mb << 20,
@@ -345,15 +344,13 @@ class ForkServerSandbox(SandboxFront):
                 "env": _JOB_ENV,
             }
             try:
-                slot, pipes = slots.hand_job(
-                    marshal.dumps(config), stdin.encode("utf-8"), self._hand_over
-                )
+                slot, pipes = slots.hand_job(marshal.dumps(config), stdin_bytes, self._hand_over)
             except _ServerDown as exc:
                 detail = f"fork server: {exc}"
                 return ExecResult(status="sandbox_error", returncode=None, detail=detail)
             clean = False
             try:
-                result, clean = self._watch(slot.pidfd, *pipes, limits, start)
+                result, clean = watch_slot(slot.pidfd, pipes, limits, start)
             finally:
                 self._give_back(slot, clean=clean)
                 for fd in pipes:
@@ -375,18 +372,6 @@ class ForkServerSandbox(SandboxFront):
                 continue
             return slot
         raise AssertionError("unreachable")
-
-    def _watch(
-        self, pidfd: int, out_r: int, err_r: int, status_r: int, limits: Limits, start: float
-    ) -> tuple[ExecResult, bool]:
-        """The job's result, and whether its slot came out clean (free for the next)."""
-        deadline = time.monotonic() + limits.timeout_s - (time.perf_counter() - start)
-        out, err, report, stopped = slots.watch(
-            pidfd, out_r, err_r, status_r, deadline, limits.output_bytes
-        )
-        wall = time.perf_counter() - start
-        result = _result(report.decode("utf-8", "replace"), None, stopped, out, err, limits, wall)
-        return result, not stopped and slots.finished(report)
 
 
 def _after_fork_in_child() -> None:

@@ -52,6 +52,7 @@ from stepscore.verifiers.sandbox.base import (
     IsolationUnavailableError,
     Limits,
     SandboxFront,
+    encode_job,
 )
 from stepscore.verifiers.sandbox.supervise import supervise
 
@@ -153,9 +154,10 @@ class LocalSandbox(SandboxFront):
                 workdir = tempfile.mkdtemp(prefix="stepscore-job-")
                 if uid:
                     os.chown(workdir, uid, uid)
-            config = self._config(program, files, limits, uid, workdir)
+            blobs, stdin_bytes = encode_job(program, stdin, files)
+            config = self._config(blobs, limits, uid, workdir)
             command = [self._launcher, "-I", "-S", "-c", _BOOT]
-            return supervise(command, config, stdin.encode("utf-8", "surrogatepass"), limits)
+            return supervise(command, config, stdin_bytes, limits)
         finally:
             if workdir is not None:
                 shutil.rmtree(workdir, ignore_errors=True)
@@ -163,12 +165,10 @@ class LocalSandbox(SandboxFront):
                 _release_uid(uid)
 
     def _config(
-        self, program: str, files: dict, limits: Limits, uid: int, workdir: str | None
+        self, blobs: dict[str, bytes], limits: Limits, uid: int, workdir: str | None
     ) -> dict:
         """Everything the supervisor needs, as plain data (sent with marshal)."""
         cwd = workdir or rootfs.JOB_DIR
-        blobs = {name: text.encode("utf-8", "surrogatepass") for name, text in files.items()}
-        blobs[PROGRAM] = program.encode("utf-8", "surrogatepass")
         return {
             "namespaces": self._namespaces,
             "stage": _stage_dir() if self._namespaces else "",

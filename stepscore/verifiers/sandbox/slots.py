@@ -13,6 +13,7 @@ zygote's socket, so the host talks to each slot directly, as here); standard lib
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import select
 import socket
@@ -79,17 +80,29 @@ def hand_job(config: bytes, stdin: bytes, send: Callable[[list[int]], T]) -> tup
 
 
 def sealed(data: bytes) -> int:
-    """A readable fd holding ``data`` at offset 0 (a memfd where the OS has one)."""
-    if hasattr(os, "memfd_create"):
-        fd = os.memfd_create("stepscore-job")
-    else:  # pragma: no cover - non-Linux
+    """A readable fd holding ``data`` at offset 0: a memfd sealed against any change (no
+    write, no resize) where the OS has one, so the job reads exactly what was sent."""
+    if not hasattr(os, "memfd_create"):  # pragma: no cover - non-Linux
         with tempfile.TemporaryFile() as handle:
             fd = os.dup(handle.fileno())
+        _write_all(fd, data)
+        return fd
+    fd = os.memfd_create("stepscore-job", os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING)
+    try:
+        _write_all(fd, data)
+        seals = fcntl.F_SEAL_WRITE | fcntl.F_SEAL_GROW | fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_SEAL
+        fcntl.fcntl(fd, fcntl.F_ADD_SEALS, seals)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view) :]
     os.lseek(fd, 0, os.SEEK_SET)
-    return fd
 
 
 def _close_all(fds: list[int]) -> None:

@@ -15,9 +15,11 @@ import marshal
 import os
 import selectors
 import signal
+import socket
 import subprocess
 import time
 
+from stepscore.verifiers.sandbox import slots
 from stepscore.verifiers.sandbox.base import ExecResult, Limits
 from stepscore.verifiers.sandbox.slots import sealed
 
@@ -113,6 +115,26 @@ def _stop(proc: subprocess.Popen) -> None:
     with contextlib.suppress(OSError):  # stragglers of a job that beat the supervisor
         os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
+
+
+def watch_slot(
+    pidfd: int,
+    pipes: list[int],
+    limits: Limits,
+    start: float,
+    server: socket.socket | None = None,
+) -> tuple[ExecResult, bool]:
+    """A job handed to a warm slot (`slots.hand_job`): its result, read from its three
+    ``pipes`` within what is left of its deadline since ``start`` (``perf_counter``), and
+    whether the slot came out clean (free for the next job). ``server``: see `slots.kill`."""
+    deadline = time.monotonic() + limits.timeout_s - (time.perf_counter() - start)
+    out_r, err_r, status_r = pipes
+    out, err, report, stopped = slots.watch(
+        pidfd, out_r, err_r, status_r, deadline, limits.output_bytes, server
+    )
+    wall = time.perf_counter() - start
+    result = _result(report.decode("utf-8", "replace"), None, stopped, out, err, limits, wall)
+    return result, not stopped and slots.finished(report)
 
 
 def _result(

@@ -6,8 +6,8 @@ the name equal to a bare number, claims the computation has that value:
 `find_named_values` decides that link as the arithmetic finder would decide
 ``42 \\cdot 56 = 2336`` written at once (`stepscore.verifiers.steps.claims`,
 `stepscore.verifiers.steps.recompute`; rounding signalled in the step is allowed).
-A name given a value before the computation, or two values, or a value that is itself
-computed, is not read.
+Only the first value given to the name after the computation is read; a name given a
+value before the computation, or a value that is itself computed, is not read.
 
 >>> [c.status for c in find_named_values("we have $$42\\\\cdot56=c,$$ or $c=2336$.")]
 ['refuted']

@@ -141,6 +141,12 @@ def test_the_zygote_kills_a_slot_the_host_may_not_signal(
     assert sandbox.run("print(3)", timeout_s=5, memory_mb=256).stdout == "3\n"
 
 
+def test_any_stdin_text_goes_in(sandbox) -> None:  # type: ignore[no-untyped-def]
+    """A lone surrogate in stdin reaches the job (it used to raise in the caller)."""
+    result = sandbox.run("print(ascii(input()))", stdin="a\udc80b", timeout_s=5, memory_mb=256)
+    assert result.stdout == "'a\\udced\\udcb2\\udc80b'\n", result
+
+
 def test_close_removes_every_container(client, image: str) -> None:  # type: ignore[no-untyped-def]
     from stepscore.verifiers.sandbox.docker import DockerSandbox
 

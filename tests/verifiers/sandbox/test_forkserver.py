@@ -333,3 +333,23 @@ print([(os.listxattr(d), os.stat(d).st_mtime, oct(os.stat(d).st_mode & 0o7777))
     assert (job[0], job[2]) == ([], "0o700")
     assert job[1] >= before - 1  # written by this job (its main.py), not the 123456 stored
     assert tmp == shm == ([], 0.0, "0o1777")
+
+
+def test_stdin_is_sealed_and_any_text_goes_in(sandbox: ForkServerSandbox) -> None:
+    """Stdin holding a lone surrogate reaches the job as it does on `LocalSandbox`
+    (it used to raise UnicodeEncodeError in the caller), and the job cannot write
+    into its stdin (a sealed memfd on both)."""
+    from stepscore.verifiers.sandbox import LocalSandbox
+
+    program = """import os, sys
+try:
+    os.write(0, b"x")
+    print("wrote")
+except OSError as exc:
+    print(type(exc).__name__)
+print(ascii(sys.stdin.read()))
+"""
+    fresh = LocalSandbox().run(program, stdin="a\udc80b", **LIMITS)
+    warm = sandbox.run(program, stdin="a\udc80b", **LIMITS)
+    assert warm.status == fresh.status == "ok", (fresh, warm)
+    assert warm.stdout == fresh.stdout == "PermissionError\n'a\\udced\\udcb2\\udc80b'\n"
