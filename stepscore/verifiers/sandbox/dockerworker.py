@@ -172,8 +172,7 @@ def _write(path: str, text: str) -> None:
 def _slot_init() -> None:
     """The slot's init (only the descriptors it was handed: the zygote holds no others):
     first empty the views, in case a job stopped early (its slot killed) left files."""
-    if not rootfs.wipe_views():
-        rootfs.mount_views(forkworker._VIEWS_BYTES)  # something would not go: a fresh tmpfs
+    rootfs.reset_views(forkworker._VIEWS_BYTES)
 
 
 def _start_job(config_fd: int, status_fd: int, stdin_fd: int, out_w: int, err_w: int) -> None:

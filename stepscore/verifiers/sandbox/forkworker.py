@@ -212,8 +212,7 @@ def _init_one(
             lambda: start_job(config_fd, status_fd, stdin_fd, out_w, err_w), status_fd, handed
         )
         _kill_the_rest()
-        if not rootfs.wipe_views():
-            rootfs.mount_views(_VIEWS_BYTES)  # something would not go: a fresh tmpfs
+        rootfs.reset_views(_VIEWS_BYTES)
         cpu = usage.ru_utime + usage.ru_stime
         jobinit._report(status_fd, f"J {jobinit._ending(status)} {cpu:.6f}")
     except BaseException as exc:

@@ -78,7 +78,7 @@ def _writable(stage: str, size: int, uid: int) -> None:
     """One tmpfs of ``size`` bytes, seen at /job (the job's, mode 700), /tmp and /dev/shm."""
     rw = stage + "/.rw"
     os.mkdir(rw)
-    linux.mount("tmpfs", rw, "tmpfs", _SAFE, f"size={size},nr_inodes=16384,mode=0755")
+    linux.mount("tmpfs", rw, "tmpfs", _SAFE, _views_options(size))
     for name, target, mode in (("job", JOB_DIR, 0o700), ("tmp", "/tmp", 0o1777)):
         _view(rw, name, stage + target, mode, uid if name == "job" else 0)
     _view(rw, "shm", stage + "/dev/shm", 0o1777, 0)
@@ -138,26 +138,27 @@ def build_base(stage: str, *, binds: list[str]) -> None:
 VIEWS = (("job", JOB_DIR, 0o700), ("tmp", "/tmp", 0o1777), ("shm", "/dev/shm", 0o1777))
 
 
-def mount_views(size: int) -> int:
+def mount_views(size: int) -> None:
     """Under `build_base`'s root, in a slot's mount namespace: a fresh tmpfs of ``size``
     bytes at /.rw, seen at /job (mode 700), /tmp and /dev/shm, which one job after another
     writes to and `wipe_views` empties in between (mounted over any earlier one: replacing
-    a tmpfs a job left unremovable is rare, and stacking is cheap). Returns ``size``."""
-    linux.mount("tmpfs", RW_DIR, "tmpfs", _SAFE, f"size={size},nr_inodes=16384,mode=0755")
+    a tmpfs a job left unremovable is rare, and stacking is cheap)."""
+    linux.mount("tmpfs", RW_DIR, "tmpfs", _SAFE, _views_options(size))
     for name, target, mode in VIEWS:
         source = f"{RW_DIR}/{name}"
         os.mkdir(source)
         os.chmod(source, mode)
         os.utime(source, ns=(0, 0))  # as after each job (`wipe_views`)
         linux.mount(source, target, None, linux.MS_BIND)
-    return size
 
 
-def resize_views(size: int) -> int:
-    """Give the (empty) views' tmpfs a new size cap. Returns ``size``."""
-    options = f"size={size},nr_inodes=16384,mode=0755"
-    linux.mount(None, RW_DIR, None, linux.MS_REMOUNT | _SAFE, options)
-    return size
+def resize_views(size: int) -> None:
+    """Give the (empty) views' tmpfs a new size cap."""
+    linux.mount(None, RW_DIR, None, linux.MS_REMOUNT | _SAFE, _views_options(size))
+
+
+def _views_options(size: int) -> str:
+    return f"size={size},nr_inodes=16384,mode=0755"
 
 
 def wipe_views() -> bool:
@@ -177,6 +178,12 @@ def wipe_views() -> bool:
         except OSError:
             ok = False
     return ok
+
+
+def reset_views(size: int) -> None:
+    """`wipe_views`, or where something would not go, a fresh tmpfs of ``size`` bytes."""
+    if not wipe_views():
+        mount_views(size)
 
 
 def _empty(folder: str) -> bool:
