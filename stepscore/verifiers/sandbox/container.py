@@ -16,7 +16,7 @@ import socket
 import tempfile
 import time
 
-from stepscore.verifiers.sandbox import dockerworker, forkworker, slots
+from stepscore.verifiers.sandbox import dockerworker, forkworker, seccomp, slots
 
 __all__ = ["SOCKET_DIR", "Broken", "Container", "remove_container"]
 
@@ -63,6 +63,7 @@ class Container:
         self._sock: socket.socket | None = None
         self.zygote: socket.socket | None = None
         self.slot: tuple[socket.socket, int] | None = None  # the warm slot and its pidfd
+        self.slot_views = 0  # the size of the slot's writable views
 
     def start(self) -> None:
         folder = tempfile.mkdtemp(prefix="stepscore-docker-")
@@ -86,6 +87,7 @@ class Container:
             "writable_bytes": 64 << 20,
             "imports": list(forkworker.WARM_IMPORTS),
             "env": JOB_ENV,
+            "seccomp": seccomp.AVAILABLE,  # per slot, on top of the container's profile
         }
         header = self._boot(boot, marshal.dumps(config), time.monotonic() + _START_S)
         if not header.get("ready"):
@@ -120,16 +122,20 @@ class Container:
             raise Broken(f"container {self.id[:12]}: no zygote (got {message!r})")
         return socket.socket(fileno=fds[0])
 
-    def hand_over(self, fds: list[int]) -> tuple[socket.socket, int]:
-        """Give one job's descriptors to the warm slot (a new one if there is none, or the
-        one there is gone); that slot. Broken when the zygote gives no slot."""
+    def hand_over(self, fds: list[int], views: int) -> tuple[socket.socket, int]:
+        """Give one job's descriptors to the warm slot, whose writable views hold ``views``
+        bytes (a new slot if there is none, if it has another size, or if the one there is
+        gone); that slot. Broken when the zygote gives no slot."""
+        if self.slot is not None and self.slot_views != views:
+            self._resize_views(views)
         for attempt in (0, 1):
             if self.slot is None:
                 assert self.zygote is not None
                 try:
-                    self.slot = slots.open_slot(self.zygote, _START_S)
+                    self.slot = slots.open_slot(self.zygote, views, _START_S)
                 except OSError as exc:
                     raise Broken(f"container {self.id[:12]}: no slot: {exc}") from None
+                self.slot_views = views
             try:
                 slots.hand_over(self.slot[0], fds)
             except OSError as exc:
@@ -139,6 +145,24 @@ class Container:
                 continue
             return self.slot
         raise AssertionError("unreachable")
+
+    def _resize_views(self, views: int) -> None:
+        """Have the zygote give the idle slot's (empty) views a new size; where it cannot,
+        let the slot go (a new one is made with that size)."""
+        assert self.zygote is not None
+        try:
+            self.zygote.settimeout(_START_S)
+            try:
+                self.zygote.send(b"r%d" % views)
+                done = self.zygote.recv(16) == b"r"
+            finally:
+                self.zygote.settimeout(None)
+        except OSError:
+            done = False
+        if done:
+            self.slot_views = views
+        else:
+            self.drop_slot()
 
     def drop_slot(self, *, kill: bool = False) -> None:
         """Let the slot go (``kill``: SIGKILL its namespace first and wait for it)."""

@@ -4,7 +4,7 @@
 with ``stepscore sandbox build-image``: no registry is needed). Each container has no
 network, a read-only root, memory, pids and CPU limits, every capability dropped,
 no-new-privileges, a seccomp profile (`SECCOMP_PROFILE`: Docker's default one still
-allows ``ptrace``; each job adds its own filter, `seccomp`), runs as uid 65534 under
+allows ``ptrace``; each slot adds its own filter, `seccomp`), runs as uid 65534 under
 Docker's init, and keeps its `dockerworker` warm: a fork server whose warm slot (PID 1
 of a PID namespace of its own) forks each job (see there for what stops a job from
 reaching the server or the next job). Each container hands this process its server's
@@ -37,7 +37,7 @@ import time
 import weakref
 from collections.abc import Iterable
 
-from stepscore.verifiers.sandbox import dockerworker, seccomp, slots
+from stepscore.verifiers.sandbox import dockerworker, slots
 from stepscore.verifiers.sandbox.base import (
     ExecResult,
     Isolation,
@@ -277,17 +277,16 @@ class DockerSandbox(SandboxFront):
             "uid": 0,  # no uid change: the container's one uid, in a PID namespace of its own
             "files": blobs,
             "rlimits": rlimits,
-            "seccomp": seccomp.AVAILABLE,  # per job, on top of the container's profile
             "env": JOB_ENV,
-            "writable_bytes": limits.file_mb << 20,
         }
+        views = limits.file_mb << 20
         try:
             container = self._take()
         except Broken as exc:
             return ExecResult(status="sandbox_error", returncode=None, detail=f"docker: {exc}")
         try:
             (_, pidfd), pipes = slots.hand_job(
-                marshal.dumps(config), stdin_bytes, container.hand_over
+                marshal.dumps(config), stdin_bytes, lambda fds: container.hand_over(fds, views)
             )
         except Broken as exc:
             self._replace(container)

@@ -13,10 +13,10 @@ privilege::
     └── main (uid 65534, non-dumpable; its own userns + mount ns; warm imports; one
         │    tmpfs at /.rw seen at /job, /tmp and /dev/shm)
         └── zygote (a `forkworker` server, forked at start-up; its socket goes to the host)
-            └── init (the slot: PID 1 of a PID namespace, runs job after job and kills
-                │    and reaps every process left after each, then empties the views)
-                └── job (own IPC namespace, no capabilities, setsid, rlimits, its own
-                    seccomp filter)
+            └── init (the slot: PID 1 of a PID namespace, with an IPC namespace of its
+                │    own and the seccomp filter; runs job after job and kills and reaps
+                │    every process left after each, then empties the views)
+                └── job (no capabilities, setsid, rlimits; init's seccomp filter)
                     -> exec(compile(program)) as `forkworker` does
 
 Once warm, the main process answers ``ready`` and passes the zygote's socket to the host
@@ -96,7 +96,7 @@ def main() -> None:
         forkworker.set_environ(config["env"])
         gc.collect()
         gc.freeze()  # keep the warm heap shared with every fork
-        zygote = _start_zygote()
+        zygote = _start_zygote(config["seccomp"])
     except BaseException as exc:
         _answer({"error": jobinit._describe(exc)}, b"", b"")
         os._exit(1)
@@ -110,8 +110,9 @@ def main() -> None:
     os._exit(0)  # the host closed our socket (closed or died): the container ends
 
 
-def _start_zygote() -> socket.socket:
-    """Fork the process slots are forked from, before any request has been read."""
+def _start_zygote(filtered: bool) -> socket.socket:
+    """Fork the process slots are forked from, before any request has been read;
+    ``filtered``: each slot installs the `seccomp` filter."""
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     main = os.getpid()
     if os.fork() == 0:
@@ -122,7 +123,9 @@ def _start_zygote() -> socket.socket:
                 os.dup2(null, fd)  # let go of the host's socket
             os.close(null)
             linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)
-            forkworker.serve(theirs, main, _slot_init, _start_job)
+            forkworker.serve(
+                theirs, main, _slot_init, _start_job, filtered=filtered, resize=rootfs.resize_views
+            )
         finally:
             os._exit(1)
     theirs.close()
@@ -169,18 +172,19 @@ def _write(path: str, text: str) -> None:
         os.close(fd)
 
 
-def _slot_init() -> None:
+def _slot_init(views: int) -> None:
     """The slot's init (only the descriptors it was handed: the zygote holds no others):
-    first empty the views, in case a job stopped early (its slot killed) left files."""
-    rootfs.reset_views(forkworker._VIEWS_BYTES)
+    an IPC namespace of its own; the container's views emptied (a job stopped early, its
+    slot killed, may have left files) and made ``views`` bytes. One slot at a time uses
+    them: the host opens a slot only when the container has none."""
+    linux.unshare(linux.CLONE_NEWIPC)
+    rootfs.reset_views(views)
 
 
 def _start_job(config_fd: int, status_fd: int, stdin_fd: int, out_w: int, err_w: int) -> None:
-    """The job, forked from its slot's init: its config, an IPC namespace of its own, first
-    in line for the OOM killer, no capabilities; then it becomes the job."""
+    """The job, forked from its slot's init: its config, first in line for the OOM
+    killer, no capabilities; then it becomes the job."""
     request = forkworker.read_config(config_fd)
-    linux.unshare(linux.CLONE_NEWIPC)
-    forkworker.size_views(request["writable_bytes"])
     linux.prctl(linux.PR_SET_DUMPABLE, 1)  # (/proc/self is root's while non-dumpable)
     _write("/proc/self/oom_score_adj", "1000")  # the job, not the server, if memory runs out
     linux.prctl(linux.PR_SET_DUMPABLE, 0)

@@ -3,10 +3,11 @@
 `ForkServerSandbox` starts one server process (`forkworker`) that already sits in its own
 mount and network namespaces, on the read-only allow-listed root (`rootfs`), with the
 interpreter warm (common standard-library modules imported). The server forks one *slot*
-per concurrent worker: an init that is PID 1 of a PID namespace of its own and runs jobs
-one after another. Each job is a fork of that init (so of the pristine server), with an
-IPC namespace of its own, the slot's ``file_mb`` tmpfs at ``/job``, ``/tmp`` and
-``/dev/shm`` (emptied after every job), a uid of its own, no_new_privs and rlimits; it
+per concurrent worker: an init that is PID 1 of a PID namespace of its own, with network
+and IPC namespaces of its own and the seccomp filter, and runs jobs one after another.
+Each job is a fork of that init (so of the pristine server), with the slot's ``file_mb``
+tmpfs at ``/job``, ``/tmp`` and ``/dev/shm`` (emptied after every job; a job asking for
+another size gets a slot with that size), a uid of its own, no_new_privs and rlimits; it
 runs the program with ``exec(compile(program, "/job/main.py", "exec"))``: no interpreter
 start-up. When the job's main process ends, init SIGKILLs every process left in its PID
 namespace and reaps them before it reports, so no process outlives its job; a job
@@ -21,11 +22,12 @@ reach a later job. A server that dies is started again (and the job retried once
 Differences from `LocalSandbox` a program may notice: ``sys.flags`` are those of ``-I -S``
 (the job's directory is still first on ``sys.path``), the warm modules are already in
 ``sys.modules``, and jobs share the server's string-hash seed (``PYTHONHASHSEED``).
-Each slot has a network namespace of its own (no interface up), so jobs running at once
-cannot reach each other. What a job can still see of the earlier jobs of its slot are
-counters that their activity moved (the next PID of the slot's namespace, the next inode
-number of its tmpfs), never data: files, attributes and times of /job, /tmp and
-/dev/shm are reset after every job.
+Each slot has network and IPC namespaces of its own (no interface up), so jobs running
+at once cannot reach each other; a job that leaves SysV IPC objects ends its slot, and
+POSIX message queues cannot be made (RLIMIT_MSGQUEUE is 0, on every backend). What a job
+can still see of the earlier jobs of its slot are counters that their activity moved
+(the next PID of the slot's namespace, the next inode number of its tmpfs), never data:
+files, attributes and times of /job, /tmp and /dev/shm are reset after every job.
 
 Requires root on Linux; elsewhere it raises `IsolationUnavailableError`.
 
@@ -101,10 +103,18 @@ class _Server:
     def alive(self) -> bool:
         return self.proc.poll() is None
 
-    def open_slot(self) -> _Slot:
-        """A new slot: its init is PID 1 of a fresh PID namespace, forked by the server."""
-        sock, pidfd = slots.open_slot(self.sock, _START_S)
-        return _Slot(self, sock, pidfd)
+    def open_slot(self, views: int) -> _Slot:
+        """A new slot with writable views of ``views`` bytes: its init is PID 1 of a
+        fresh PID namespace, forked by the server."""
+        sock, pidfd = slots.open_slot(self.sock, views, _START_S)
+        return _Slot(self, sock, pidfd, views)
+
+    def idle_slot(self, views: int) -> _Slot | None:
+        """An idle slot with views of ``views`` bytes (taken from the idle ones)."""
+        for index in range(len(self.idle) - 1, -1, -1):
+            if self.idle[index].views == views:
+                return self.idle.pop(index)
+        return None
 
     def stop(self) -> None:
         """Close the server (its slots die with it: PDEATHSIG) and wait for it."""
@@ -123,10 +133,10 @@ class _Server:
 class _Slot:
     """A warm init in its own PID namespace that runs one job at a time."""
 
-    __slots__ = ("pidfd", "server", "sock")
+    __slots__ = ("pidfd", "server", "sock", "views")
 
-    def __init__(self, server: _Server, sock: socket.socket, pidfd: int) -> None:
-        self.server, self.sock, self.pidfd = server, sock, pidfd
+    def __init__(self, server: _Server, sock: socket.socket, pidfd: int, views: int) -> None:
+        self.server, self.sock, self.pidfd, self.views = server, sock, pidfd, views
 
     def close(self, *, kill: bool = False) -> None:
         """Let the slot go: init exits at EOF; ``kill``: SIGKILL its namespace and wait."""
@@ -240,6 +250,7 @@ class ForkServerSandbox(SandboxFront):
             "drop_paths": [_HERE],
             "imports": self._imports,
             "env": _JOB_ENV,
+            "seccomp": seccomp.AVAILABLE,  # installed once per slot, inherited by its jobs
         }
         try:
             ours.settimeout(_START_S)
@@ -287,8 +298,9 @@ class ForkServerSandbox(SandboxFront):
                 server.sock.close()
         self._server, self._retired, self._pid = None, [], os.getpid()
 
-    def _take(self) -> _Slot:
-        """A free slot of a live server, started or replaced as needed."""
+    def _take(self, views: int) -> _Slot:
+        """A free slot of a live server with views of ``views`` bytes, started or
+        replaced as needed."""
         with self._lock:
             if self._closed:
                 raise _ServerDown("the sandbox is closed")
@@ -303,7 +315,7 @@ class ForkServerSandbox(SandboxFront):
                 if server is None:
                     server = self._server = self._start()
                 try:
-                    slot = server.idle.pop() if server.idle else server.open_slot()
+                    slot = server.idle_slot(views) or server.open_slot(views)
                 except (OSError, _ServerDown) as exc:
                     self._retire(server)  # dead or wedged: replace it
                     if attempt:
@@ -319,9 +331,12 @@ class ForkServerSandbox(SandboxFront):
         with self._lock:
             server = slot.server
             server.busy -= 1
-            keep = clean and not server.retired and len(server.idle) < _IDLE_SLOTS
+            keep = clean and not server.retired
             if keep:
                 server.idle.append(slot)
+                if len(server.idle) > _IDLE_SLOTS:  # the oldest goes (another size, likely)
+                    slot = server.idle.pop(0)
+                    keep = False
             if server.retired and not server.busy and server in self._retired:
                 self._retired.remove(server)
                 server.stop()
@@ -335,16 +350,12 @@ class ForkServerSandbox(SandboxFront):
         uid = _acquire_uid(self._uid_base)
         try:
             blobs, stdin_bytes = encode_job(program, stdin, files)
-            config = {
-                "uid": uid,
-                "writable_bytes": limits.file_mb << 20,
-                "files": blobs,
-                "rlimits": _rlimits(limits, uid),
-                "seccomp": seccomp.AVAILABLE,
-                "env": _JOB_ENV,
-            }
+            config = {"uid": uid, "files": blobs, "rlimits": _rlimits(limits, uid), "env": _JOB_ENV}
+            views = limits.file_mb << 20
             try:
-                slot, pipes = slots.hand_job(marshal.dumps(config), stdin_bytes, self._hand_over)
+                slot, pipes = slots.hand_job(
+                    marshal.dumps(config), stdin_bytes, lambda fds: self._hand_over(fds, views)
+                )
             except _ServerDown as exc:
                 detail = f"fork server: {exc}"
                 return ExecResult(status="sandbox_error", returncode=None, detail=detail)
@@ -359,10 +370,11 @@ class ForkServerSandbox(SandboxFront):
         finally:
             _release_uid(uid)
 
-    def _hand_over(self, fds: list[int]) -> _Slot:
-        """Send one job's descriptors to a free slot (a second one if the first is dead)."""
+    def _hand_over(self, fds: list[int], views: int) -> _Slot:
+        """Send one job's descriptors to a free slot with views of ``views`` bytes (a
+        second one if the first is dead)."""
         for attempt in (0, 1):
-            slot = self._take()
+            slot = self._take(views)
             try:
                 slots.hand_over(slot.sock, fds)
             except OSError as exc:

@@ -5,29 +5,32 @@ PARENT_PID``; BOOT imports this module by path (like `jobinit`: standard library
 The server, still root::
 
     server (own mount + network namespace, read-only root, non-dumpable, warm imports)
-    └── init (per slot, cloned as PID 1 of a new PID namespace, with a network namespace
-        │    and a mount namespace holding a fresh /proc and one tmpfs seen at /job, /tmp
-        │    and /dev/shm; runs one job after another, and after each kills and reaps
-        │    every process left and empties the tmpfs)
-        └── job (per job: own IPC namespace; setsid, own uid, no_new_privs, rlimits,
-            seccomp filter)
+    └── init (per slot, cloned as PID 1 of a new PID namespace, with network and IPC
+        │    namespaces and a mount namespace holding a fresh /proc and one tmpfs seen at
+        │    /job, /tmp and /dev/shm; then the seccomp filter; runs one job after another,
+        │    and after each kills and reaps every process left and empties the tmpfs)
+        └── job (per job: setsid, own uid, no_new_privs, rlimits; init's seccomp filter)
             -> exec(compile(program))
 
 The job is a fork of the pristine server (through init, which runs no job code), so
 nothing one job does reaches the next: init kills every process of its PID namespace
-and empties /job, /tmp and /dev/shm before it reports a job done, no SysV IPC outlives
-the job's IPC namespace, and neither the server nor init (root, non-dumpable, their
-sockets closed in every job) can be signalled, traced or written by a job.
+and empties /job, /tmp and /dev/shm before it reports a job done, a job that leaves SysV
+IPC objects in the slot's IPC namespace ends the slot (jobs cannot make POSIX message
+queues: RLIMIT_MSGQUEUE is 0), and neither the server nor init (root, non-dumpable, their
+sockets closed in every job) can be signalled, traced or written by a job. What is done
+once per slot rather than per job (the IPC namespace, the filter, the views' size) costs
+a job nothing: a fresh IPC namespace and a filter's JIT compilation were ~0.17 ms a job.
 
-The server's socket (SOCK_SEQPACKET) takes ``b"s"`` with one descriptor, the slot's end
-of a socket pair; the answer is ``b"p"`` with a pidfd of the slot's init (``b"f"`` alone:
-the clone failed); ``b"k"`` with a pidfd of one of its slots' inits kills that slot (for
-a caller who may not signal it). On its slot socket init takes ``b"j"`` with five
-descriptors (config memfd, stdin memfd, stdout, stderr and status pipes), runs the job,
-kills what is left, and reports on the status pipe as `jobinit` does (``J`` and ``E``
-lines); the status pipe's EOF after a ``J`` line means the job and all its processes are
-gone and the slot is free again. A slot ends when its socket closes, and dies with the
-server.
+The server's socket (SOCK_SEQPACKET) takes ``b"s"`` and the views' size in bytes (ASCII
+digits) with one descriptor, the slot's end of a socket pair; the answer is ``b"p"`` with
+a pidfd of the slot's init (``b"f"`` alone: the clone failed); ``b"k"`` with a pidfd of
+one of its slots' inits kills that slot (for a caller who may not signal it). On its slot
+socket init takes ``b"j"`` with five descriptors (config memfd, stdin memfd, stdout,
+stderr and status pipes), runs the job, kills what is left, and reports on the status
+pipe as `jobinit` does (``J`` and ``E`` lines); the status pipe's EOF after a ``J`` line
+means the job and all its processes are gone and the slot is free again, unless the line
+ends in ``last``: what the job left could not all be cleared, and the slot has ended. A
+slot ends when its socket closes, and dies with the server.
 """
 
 from __future__ import annotations
@@ -49,11 +52,12 @@ except ImportError:  # pragma: no cover
     import signal  # type: ignore[no-redef]
 
 try:
-    from . import jobinit, linux, rootfs
+    from . import jobinit, linux, rootfs, seccomp
 except ImportError:  # imported by path inside the sandbox
     import jobinit  # type: ignore[no-redef]
     import linux  # type: ignore[no-redef]
     import rootfs  # type: ignore[no-redef]
+    import seccomp  # type: ignore[no-redef]
 
 # What programs commonly import (HumanEval, MBPP, competitive programming): done once here,
 # and `ast`, whose AST types `compile()` would otherwise build in every job (~0.6 ms).
@@ -94,7 +98,7 @@ def main(argv: list[str]) -> None:
     gc.collect()
     gc.freeze()  # keep the warm heap shared with every fork (no copy-on-write by refcounts)
     sock.send(b"ready")
-    serve(sock, parent, _namespace_init, _start_job)
+    serve(sock, parent, _namespace_init, _start_job, filtered=config["seccomp"])
 
 
 def _warm(names: list[str]) -> None:
@@ -109,13 +113,22 @@ StartJob = Callable[[int, int, int, int, int], None]
 
 
 def serve(
-    sock: socket.socket, parent: int, setup_slot: Callable[[], None], start_job: StartJob
+    sock: socket.socket,
+    parent: int,
+    setup_slot: Callable[[int], None],
+    start_job: StartJob,
+    *,
+    filtered: bool,
+    resize: Callable[[int], None] | None = None,
 ) -> None:
     """Answer slot requests on ``sock`` until it closes or ``parent`` dies: each slot's
-    init calls ``setup_slot()``, then each job calls ``start_job(config_fd, status_fd,
-    stdin_fd, out_w, err_w)`` in a fork of init (it becomes the job and never returns).
-    ``b"k"`` with a pidfd of one of its slots' inits kills that slot. Shared with the
-    Docker worker."""
+    init calls ``setup_slot(views_bytes)`` (its writable views of that size, empty, in an
+    IPC namespace of its own), installs the `seccomp` filter if ``filtered``, then each
+    job calls ``start_job(config_fd, status_fd, stdin_fd, out_w, err_w)`` in a fork of
+    init (it becomes the job and never returns). ``b"k"`` with a pidfd of one of its
+    slots' inits kills that slot. Shared with the Docker worker, whose one slot at a time
+    shares this server's views: ``b"r"`` and a size calls ``resize(size)`` on them (the
+    slot is idle, so they are empty) and answers ``b"r"``, or ``b"f"`` if it failed."""
     inits: set[int] = set()  # the slots' inits this server forked and has not reaped
     while True:
         ready = select.select([sock], [], [], 1.0)[0]
@@ -133,7 +146,15 @@ def serve(
         if message == b"k" and len(fds) == 1:
             _kill_slot(fds[0], inits)
             continue
-        if message != b"s" or len(fds) != 1:
+        if resize is not None and not fds and (size := _number_after(b"r", message)):
+            try:
+                resize(size)
+                sock.send(b"r")
+            except OSError:
+                sock.send(b"f")
+            continue
+        views = _number_after(b"s", message)
+        if views is None or len(fds) != 1:
             for fd in fds:
                 os.close(fd)
             continue
@@ -143,7 +164,7 @@ def serve(
             pid = -1
         if pid == 0:
             sock.close()
-            _slot(fds[0], setup_slot, start_job)
+            _slot(fds[0], views, setup_slot, start_job, filtered)
         os.close(fds[0])
         if pid < 0:
             socket.send_fds(sock, [b"f"], [])
@@ -154,6 +175,14 @@ def serve(
             socket.send_fds(sock, [b"p"], [pidfd])
         finally:
             os.close(pidfd)
+
+
+def _number_after(kind: bytes, message: bytes) -> int | None:
+    """The size a request of ``kind`` (its letter, then ASCII digits) asks for; None if
+    ``message`` is not one."""
+    if message[:1] != kind or not message[1:].isdigit() or len(message) > 16:
+        return None
+    return int(message[1:])
 
 
 def _kill_slot(pidfd: int, inits: set[int]) -> None:
@@ -178,14 +207,21 @@ def _reap(inits: set[int]) -> None:
         pass
 
 
-def _slot(slot_fd: int, setup_slot: Callable[[], None], start_job: StartJob) -> None:
-    """PID 1 of a slot's PID namespace: run the jobs that come on ``slot_fd``, one at a time."""
+def _slot(
+    slot_fd: int, views: int, setup_slot: Callable[[int], None], start_job: StartJob, filtered: bool
+) -> None:
+    """PID 1 of a slot's PID namespace: run the jobs that come on ``slot_fd``, one at a
+    time, on writable views of ``views`` bytes."""
     try:
         linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)  # the server died: all die
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # as PID 1: no signal from a job lands
-        setup_slot()
+        setup_slot(views)
         _prepare_stdio()
+        ipc = _IpcLists()
         slot = socket.socket(fileno=slot_fd)
+        if filtered:  # last: the mounts and namespaces above are among what it denies
+            linux.prctl(linux.PR_SET_NO_NEW_PRIVS, 1)
+            seccomp.install()  # every job inherits it: no filter to compile per job
     except BaseException:
         os._exit(127)
     while True:
@@ -196,25 +232,38 @@ def _slot(slot_fd: int, setup_slot: Callable[[], None], start_job: StartJob) -> 
         if message != b"j" or len(fds) != 5:
             os._exit(0)  # the caller closed the slot (or broke the protocol)
         try:
-            _init_one(start_job, *fds)
+            reusable = _init_one(start_job, ipc, *fds)
         except BaseException:
             os._exit(127)
+        if not reusable:
+            os._exit(0)
 
 
 def _init_one(
-    start_job: StartJob, config_fd: int, stdin_fd: int, out_w: int, err_w: int, status_fd: int
-) -> None:
-    """One job from init: start it, wait for it, kill and reap the rest, report. Init
-    never reads the job's config: no job's data is in the heap later jobs are forked from."""
+    start_job: StartJob,
+    ipc: _IpcLists,
+    config_fd: int,
+    stdin_fd: int,
+    out_w: int,
+    err_w: int,
+    status_fd: int,
+) -> bool:
+    """One job from init: start it, wait for it, kill and reap the rest, clear what it
+    left, report; whether the slot can take another job. Init never reads the job's
+    config: no job's data is in the heap later jobs are forked from."""
     handed = (config_fd, stdin_fd, out_w, err_w)
     try:
         status, usage = _run_job(
             lambda: start_job(config_fd, status_fd, stdin_fd, out_w, err_w), status_fd, handed
         )
         _kill_the_rest()
-        rootfs.reset_views(_VIEWS_BYTES)
+        # Nothing of the job's may reach the next: files it could not have removed, or
+        # SysV IPC objects, end the slot (with its namespaces, once init exits).
+        reusable = rootfs.wipe_views() and ipc.empty()
         cpu = usage.ru_utime + usage.ru_stime
-        jobinit._report(status_fd, f"J {jobinit._ending(status)} {cpu:.6f}")
+        last = "" if reusable else " last"
+        jobinit._report(status_fd, f"J {jobinit._ending(status)} {cpu:.6f}{last}")
+        return reusable
     except BaseException as exc:
         _kill_the_rest()
         jobinit._report(status_fd, f"E init: {jobinit._describe(exc)}")
@@ -223,7 +272,21 @@ def _init_one(
         os.close(status_fd)
 
 
-_VIEWS_BYTES = 64 << 20  # a slot's tmpfs until a job asks for another size
+class _IpcLists:
+    """The slot's IPC namespace's lists of SysV objects (``/proc/sysvipc``), opened once
+    (read again from the start after each job; a job only has them until it closes
+    every descriptor but its stdio)."""
+
+    def __init__(self) -> None:
+        self.fds = [os.open(f"/proc/sysvipc/{kind}", os.O_RDONLY) for kind in ("shm", "sem", "msg")]
+
+    def empty(self) -> bool:
+        """Whether no shared memory segment, semaphore set or message queue is left:
+        each list is then its header line alone."""
+        try:
+            return all(os.pread(fd, 4096, 0).count(b"\n") <= 1 for fd in self.fds)
+        except OSError:
+            return False
 
 
 _STDIO: tuple | None = None  # a slot's ready-made stdio streams for its jobs (each a copy)
@@ -261,32 +324,23 @@ def _prepare_stdio() -> None:
     _STDIO = streams
 
 
-def _namespace_init() -> None:
-    """The fork server's slot: a network namespace of its own (no interface up; jobs of
-    two slots running at once cannot reach each other, not even by an abstract Unix
-    socket), a mount namespace with this PID namespace's /proc and the tmpfs its jobs
-    write to."""
-    linux.unshare(linux.CLONE_NEWNS | linux.CLONE_NEWNET)
+def _namespace_init(views: int) -> None:
+    """The fork server's slot: network and IPC namespaces of its own (no interface up;
+    jobs of two slots running at once cannot reach each other, not even by an abstract
+    Unix socket or SysV IPC), a mount namespace with this PID namespace's /proc and the
+    tmpfs of ``views`` bytes its jobs write to."""
+    linux.unshare(linux.CLONE_NEWNS | linux.CLONE_NEWNET | linux.CLONE_NEWIPC)
     flags = linux.MS_NOSUID | linux.MS_NODEV | linux.MS_NOEXEC
     linux.mount("proc", "/proc", "proc", flags)
-    rootfs.mount_views(_VIEWS_BYTES)
+    rootfs.mount_views(views)
 
 
 def _start_job(config_fd: int, status_fd: int, stdin_fd: int, out_w: int, err_w: int) -> None:
-    """The fork server's job, still root: its config, an IPC namespace of its own, the
-    slot's (empty) tmpfs sized for it and /job made its own; then it becomes the job."""
+    """The fork server's job, still root: its config, /job made its own; then it
+    becomes the job."""
     config = read_config(config_fd)
-    linux.unshare(linux.CLONE_NEWIPC)
-    size_views(config["writable_bytes"])
     os.chown(f"{rootfs.RW_DIR}/job", config["uid"], config["uid"])
     become_job(config, status_fd, stdin_fd, out_w, err_w)
-
-
-def size_views(size: int) -> None:
-    """Give the slot's (empty) views a cap of ``size`` bytes, unless they have it."""
-    stat = os.statvfs(rootfs.RW_DIR)
-    if stat.f_blocks * stat.f_frsize != size:
-        rootfs.resize_views(size)
 
 
 def read_config(fd: int) -> dict:

@@ -198,6 +198,9 @@ def _rlimits(limits: Limits, uid: int) -> dict:
         "RLIMIT_FSIZE": limits.file_mb << 20,
         "RLIMIT_NOFILE": limits.open_files,
         "RLIMIT_CORE": 0,
+        # No POSIX message queues: the warm slots' IPC namespace outlives a job, and a
+        # queue, unlike SysV objects, would not show in /proc/sysvipc (same on every backend).
+        "RLIMIT_MSGQUEUE": 0,
     }
     # RLIMIT_NPROC counts every task of the uid: a uid of our own starts at zero, the
     # caller's own uid starts at what it already runs.

@@ -181,9 +181,14 @@ def wipe_views() -> bool:
 
 
 def reset_views(size: int) -> None:
-    """`wipe_views`, or where something would not go, a fresh tmpfs of ``size`` bytes."""
+    """Empty views of ``size`` bytes: `wipe_views` (and the size cap, if it was another),
+    or where something would not go, a fresh tmpfs."""
     if not wipe_views():
         mount_views(size)
+        return
+    stat = os.statvfs(RW_DIR)
+    if stat.f_blocks * stat.f_frsize != size:
+        resize_views(size)
 
 
 def _empty(folder: str) -> bool:

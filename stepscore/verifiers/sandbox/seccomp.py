@@ -1,11 +1,13 @@
-"""A per-job system-call filter: kernel surface no program under test needs, denied.
+"""The jobs' system-call filter: kernel surface no program under test needs, denied.
 
-Installed by the job itself, after its privileges are dropped and ``no_new_privs`` is set,
-just before the program runs (`jobinit`, `forkworker`; inside Docker containers too, on
-top of the container's profile): ``ptrace`` and ``process_vm_*``, new namespaces
-(``unshare``, ``setns``, ``clone`` with a ``CLONE_NEW*`` flag), mounts and the new mount
-API, ``bpf``, ``perf_event_open``, ``userfaultfd``, ``io_uring``, keyrings, module and
-kexec loading, clock setting and the like fail with EPERM; ``clone3``, whose flags a
+Installed by each fresh job itself, after its privileges are dropped and ``no_new_privs``
+is set, just before the program runs (`jobinit`), and by each warm slot's init once its
+namespaces and mounts are made, so that every job forked from it inherits the filter
+(`forkworker`; inside Docker containers too, on top of the container's profile):
+``ptrace`` and ``process_vm_*``, new namespaces (``unshare``, ``setns``, ``clone`` with a
+``CLONE_NEW*`` flag), mounts and the new mount API, ``bpf``, ``perf_event_open``,
+``userfaultfd``, ``io_uring``, keyrings, module and kexec loading, clock setting and the
+like fail with EPERM; ``clone3``, whose flags a
 filter cannot read, fails with ENOSYS so the C library falls back to ``clone`` (threads,
 ``fork`` and ``subprocess`` keep working). Another architecture's system calls (the
 32-bit ABIs on x86-64) kill the process.

@@ -4,7 +4,8 @@ A slot is an init process, PID 1 of a PID namespace of its own, forked by a serv
 never reads a job's data; it runs one job after another and, after each, kills and reaps
 every process left in its namespace before it writes the job's ``J`` report and closes
 the status pipe. So the status pipe's EOF after a ``J`` line means the job is over and
-the slot is free; anything else (a deadline, an output cap, no ``J``) ends the slot.
+the slot is free; anything else (a deadline, an output cap, no ``J``, a ``J`` line that
+ends in ``last``) ends the slot.
 
 Used on the host by `forkserver` and by `docker` (whose containers hand the host their
 zygote's socket, so the host talks to each slot directly, as here); standard library only.
@@ -33,14 +34,15 @@ _CHUNK = 1 << 16
 _REPORT_BYTES = 4096
 
 
-def open_slot(server: socket.socket, timeout_s: float) -> tuple[socket.socket, int]:
-    """Ask the server for a new slot: the slot's socket and a pidfd of its init. Raises
-    OSError when the server cannot fork or does not answer as it should."""
+def open_slot(server: socket.socket, views: int, timeout_s: float) -> tuple[socket.socket, int]:
+    """Ask the server for a new slot whose jobs' writable views (/job, /tmp, /dev/shm)
+    hold ``views`` bytes: the slot's socket and a pidfd of its init. Raises OSError when
+    the server cannot fork or does not answer as it should."""
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     try:
         server.settimeout(timeout_s)
         try:
-            socket.send_fds(server, [b"s"], [theirs.fileno()])
+            socket.send_fds(server, [b"s%d" % views], [theirs.fileno()])
             message, pidfds, _, _ = socket.recv_fds(server, 16, 1)
         finally:
             server.settimeout(None)
@@ -167,8 +169,11 @@ def watch(
 
 
 def finished(report: bytes | bytearray) -> bool:
-    """Whether the slot's init reported the job done (so the slot is clean and free)."""
-    return any(line.startswith(b"J ") for line in report.splitlines())
+    """Whether the slot's init reported the job done and the slot clean and free (not
+    ended: a ``J`` line that ends in ``last``)."""
+    return any(
+        line.startswith(b"J ") and not line.endswith(b" last") for line in report.splitlines()
+    )
 
 
 def kill(pidfd: int, server: socket.socket | None = None) -> None:

@@ -56,6 +56,7 @@ def _docker_sandbox():  # type: ignore[no-untyped-def]
 )
 def sandbox(request: pytest.FixtureRequest) -> Iterator[LocalSandbox]:
     made = _sandbox(request.param)
+    made.run("pass", **LIMITS)  # a warm slot for jobs of this size (the fork server's pool)
     yield made
     made.close()
 
@@ -92,7 +93,7 @@ def _attack(sandbox: LocalSandbox, program: str, **limits) -> ExecResult:
     assert time.perf_counter() - start < LIMITS["timeout_s"] + 10
     assert set(_job_processes(sandbox)) - before == set(), "a process of the job outlived it"
     assert set(os.listdir("/proc/self/fd")) <= fds, "the test process leaked descriptors"
-    after = sandbox.run("print('next')", timeout_s=10, memory_mb=256)
+    after = sandbox.run("print('next')", **{**LIMITS, "timeout_s": 10.0})
     assert (after.status, after.stdout) == ("ok", "next\n"), after
     return result
 
@@ -352,6 +353,53 @@ def test_thread_bomb(sandbox: LocalSandbox) -> None:
     result = _attack(sandbox, program, timeout_s=1.0)
     assert result.status == "timeout", result  # the threads it did start keep it alive
     assert "can't start new thread" in result.stderr
+
+
+_SYSV = """
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.shmat.restype = ctypes.c_void_p
+"""  # indented as the programs below that start with it
+
+
+def test_sysv_ipc_does_not_reach_the_next_job(sandbox: LocalSandbox) -> None:
+    """A job leaves a shared memory segment holding a secret, a semaphore set and a
+    message queue under fixed keys; the next job finds none of them (a fresh job has an
+    IPC namespace of its own; a warm slot that is left holding any is not reused)."""
+    _need(sandbox, "pid")  # the plain mode shares the host's IPC namespace
+    keys = [0x5EC0000 + (os.getpid() & 0xFFFF) + n for n in range(3)]
+    leave = f"""{_SYSV}
+        shm = libc.shmget({keys[0]}, 4096, 0o1600)  # IPC_CREAT | 0600
+        ctypes.memmove(libc.shmat(shm, None, 0), b"the secret", 10)
+        made = [shm, libc.semget({keys[1]}, 1, 0o1600), libc.msgget({keys[2]}, 0o1600)]
+        print(all(n >= 0 for n in made))
+    """
+    look = f"""{_SYSV}
+        shm = libc.shmget({keys[0]}, 0, 0)
+        found = [shm, libc.semget({keys[1]}, 0, 0), libc.msgget({keys[2]}, 0)]
+        if shm >= 0:
+            print(ctypes.string_at(libc.shmat(shm, None, 0), 10))
+        print(found)
+    """
+    assert _attack(sandbox, leave).stdout == "True\n"
+    for _ in range(3):  # whichever slot the job gets
+        result = sandbox.run(textwrap.dedent(look), **LIMITS)
+        assert (result.status, result.stdout) == ("ok", "[-1, -1, -1]\n"), result
+
+
+def test_no_posix_message_queue(sandbox: LocalSandbox) -> None:
+    """POSIX message queues would outlive a job in a warm slot's IPC namespace unseen by
+    /proc/sysvipc: no backend lets a job make one (RLIMIT_MSGQUEUE is 0)."""
+    program = f"""{_SYSV}
+        try:
+            mq_open = libc.mq_open
+        except AttributeError:  # an older C library keeps it in librt
+            mq_open = ctypes.CDLL("librt.so.1", use_errno=True).mq_open
+        name = b"/stepscore-{os.getpid()}-{time.monotonic_ns()}"
+        print(mq_open(name, 0o102, 0o600, None), ctypes.get_errno())  # O_CREAT|O_RDWR
+    """
+    result = _attack(sandbox, program)
+    assert (result.status, result.stdout) == ("ok", "-1 24\n"), result  # EMFILE
 
 
 def test_ptrace(sandbox: LocalSandbox) -> None:
