@@ -355,6 +355,25 @@ def test_thread_bomb(sandbox: LocalSandbox) -> None:
     assert "can't start new thread" in result.stderr
 
 
+def test_a_tree_too_deep_to_wipe_does_not_reach_the_next_job(sandbox: LocalSandbox) -> None:
+    """A folder tree deeper than the clean-up can walk, a secret at its bottom: a fresh
+    job's tmpfs goes with it; a warm slot that cannot empty its views is not reused."""
+    _need(sandbox, "mount")  # the plain mode writes to the host's /tmp
+    program = """
+        import os
+        os.chdir("/tmp")
+        for _ in range(1100):
+            os.mkdir("d")
+            os.chdir("d")
+        open("secret", "w").write("the secret")
+        print("made")
+    """
+    assert _attack(sandbox, program).stdout == "made\n"
+    for _ in range(3):  # whichever slot the job gets
+        result = sandbox.run("import os; print(os.listdir('/tmp'))", **LIMITS)
+        assert (result.status, result.stdout) == ("ok", "[]\n"), result
+
+
 _SYSV = """
         import ctypes
         libc = ctypes.CDLL(None, use_errno=True)

@@ -106,6 +106,15 @@ def test_files_do_not_leak_to_the_next_job(sandbox) -> None:  # type: ignore[no-
         assert result.stdout == "[['in.txt', 'main.py'], [], []]\n", result
 
 
+def test_each_job_gets_its_own_write_cap(sandbox) -> None:  # type: ignore[no-untyped-def]
+    """The container's one slot keeps its views' size until a job asks for another; the
+    zygote then resizes them (empty, between jobs)."""
+    write = "open('/tmp/blob', 'wb').write(b'x' * (3 << 20)); print('wrote')"
+    sizes = (1, 8, 8, 1, 8)
+    results = [sandbox.run(write, file_mb=mb, timeout_s=5, memory_mb=256) for mb in sizes]
+    assert [r.ok for r in results] == [mb > 3 for mb in sizes], results
+
+
 def test_a_stopped_jobs_files_are_gone_for_the_next(sandbox) -> None:  # type: ignore[no-untyped-def]
     """A job killed at its deadline never reached its init's clean-up: the next slot's
     init empties the views before it takes a job."""
