@@ -146,7 +146,8 @@ def serve(
         if message == b"k" and len(fds) == 1:
             _kill_slot(fds[0], inits)
             continue
-        if resize is not None and not fds and (size := _number_after(b"r", message)):
+        size = _number_after(b"r", message)
+        if resize is not None and not fds and size is not None:
             try:
                 resize(size)
                 sock.send(b"r")
@@ -179,10 +180,10 @@ def serve(
 
 def _number_after(kind: bytes, message: bytes) -> int | None:
     """The size a request of ``kind`` (its letter, then ASCII digits) asks for; None if
-    ``message`` is not one."""
+    ``message`` is not one (0 is not a size: a tmpfs of size 0 has no cap)."""
     if message[:1] != kind or not message[1:].isdigit() or len(message) > 16:
         return None
-    return int(message[1:])
+    return int(message[1:]) or None
 
 
 def _kill_slot(pidfd: int, inits: set[int]) -> None:
@@ -278,7 +279,12 @@ class _IpcLists:
     every descriptor but its stdio)."""
 
     def __init__(self) -> None:
-        self.fds = [os.open(f"/proc/sysvipc/{kind}", os.O_RDONLY) for kind in ("shm", "sem", "msg")]
+        self.fds = []
+        for kind in ("shm", "sem", "msg"):
+            try:
+                self.fds.append(os.open(f"/proc/sysvipc/{kind}", os.O_RDONLY))
+            except FileNotFoundError:  # a kernel without SysV IPC: nothing can be left
+                continue
 
     def empty(self) -> bool:
         """Whether no shared memory segment, semaphore set or message queue is left:
