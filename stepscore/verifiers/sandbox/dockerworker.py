@@ -81,7 +81,6 @@ BOOT = (  # connect to the host's socket, take it as stdin and stdout, load the 
 )
 LENGTH = struct.Struct(">I")
 ANSWER = struct.Struct(">III")
-_CLONE_NEWUSER = 0x10000000
 
 
 def main() -> None:
@@ -156,11 +155,7 @@ def _answer(header: dict, out: bytes, err: bytes) -> None:
 def _own_namespaces() -> None:
     """A user namespace mapping only our uid (for CAP_SYS_ADMIN over our own mounts and
     PID namespaces, never over the host's) and a private mount namespace."""
-    uid, gid = os.getuid(), os.getgid()
-    linux.unshare(_CLONE_NEWUSER | linux.CLONE_NEWNS)
-    for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1")):
-        _write(f"/proc/self/{name}", text)
-    _write("/proc/self/gid_map", f"{gid} {gid} 1")
+    linux.own_user_namespace(linux.CLONE_NEWNS)
     linux.mount(None, "/", None, linux.MS_REC | linux.MS_PRIVATE)
 
 

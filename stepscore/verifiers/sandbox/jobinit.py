@@ -11,6 +11,11 @@ With namespaces (root)::
         │   builds the read-only root (`rootfs`), then reaps everything
         └── job (setsid, uid dropped, no_new_privs, rlimits) -> exec python main.py
 
+Not root (``userns`` in the config), the launcher first takes a user namespace that maps
+only the caller's uid and gid, which then owns the others: init and the job have
+capabilities over the job's namespaces only, the job keeps the caller's uid, and its
+``execve`` of python (not root, no file capabilities) leaves it none at all.
+
 When the job's main process exits, init reports and exits, and the kernel kills every
 process left in the namespace (a daemonized grandchild included). When the launcher dies
 (the caller was killed), init gets SIGKILL (parent-death signal) with the same effect.
@@ -79,7 +84,10 @@ def _on_term(signum: int, frame: object) -> None:
 
 def _launch_in_namespaces(config: dict, status_fd: int) -> None:
     global _target_pid
-    linux.unshare(linux.CLONE_NEWPID)
+    if config.get("userns"):  # not root: a user namespace of our own owns the others
+        linux.own_user_namespace(linux.CLONE_NEWPID)
+    else:
+        linux.unshare(linux.CLONE_NEWPID)
     lifeline_r, lifeline_w = os.pipe()
     pid = os.fork()
     if pid == 0:

@@ -3,7 +3,7 @@
 Each job runs ``python -E -s -S -X utf8 main.py`` (the resolved interpreter binary: no
 wrapper scripts, no site-packages, no environment variables read; its directory, with
 the ``files`` given, importable) under a small
-supervisor (`jobinit`). As root on Linux it gets:
+supervisor (`jobinit`). On Linux, as root, it gets:
 
 - its own PID namespace (every process it starts dies with it), network namespace (no
   network: not even the host's loopback), IPC and mount namespaces;
@@ -15,8 +15,13 @@ supervisor (`jobinit`). As root on Linux it gets:
   processes, open files and core files;
 - an environment of PATH, HOME, TMPDIR and LANG only.
 
-Elsewhere it degrades to rlimits in a temporary directory (plus a uid of its own as root)
-and `isolation` says so; ``require`` turns a missing protection into an error instead.
+Not root, it gets the same namespaces where the kernel lets any user make a user
+namespace (most distributions do): the job's namespaces then belong to a user namespace
+of its own that maps only the caller's uid, so the job runs as the caller's uid (no
+``uid_drop``), with no capability over anything of the host's, sees none of the host's
+processes, files outside the read-only system directories, or network. Elsewhere it
+degrades to rlimits in a temporary directory (plus a uid of its own as root) and
+`isolation` says so; ``require`` turns a missing protection into an error instead.
 
 The caller's thread enforces the wall-clock deadline and the output caps while it reads
 the job's pipes (never more than ``output_bytes`` + 64 KiB kept), and stops a job by
@@ -32,6 +37,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import dataclasses
 import logging
 import math
 import os
@@ -132,7 +138,7 @@ class LocalSandbox(SandboxFront):
         if mode != "plain":
             reason = _namespaces_unavailable(self._launcher, self._python, self._expose)
             if not reason:
-                return True, True, ""
+                return True, os.geteuid() == 0, ""
             if mode == "namespaces":
                 raise IsolationUnavailableError(f"Linux namespaces are unavailable: {reason}")
             log.warning("sandbox: no namespaces (%s); jobs get rlimits only", reason)
@@ -171,6 +177,7 @@ class LocalSandbox(SandboxFront):
         cwd = workdir or rootfs.JOB_DIR
         return {
             "namespaces": self._namespaces,
+            "userns": self._namespaces and not self._uid_drop,  # not root: see jobinit
             "stage": _stage_dir() if self._namespaces else "",
             "binds": _binds_for(self._python, self._expose),
             "writable_bytes": limits.file_mb << 20,
@@ -231,7 +238,7 @@ NAMESPACED = Isolation(  # what a job gets in namespaces (also the fork server's
 
 def _isolation_of(namespaces: bool, uid_drop: bool) -> Isolation:
     if namespaces:
-        return NAMESPACED
+        return dataclasses.replace(NAMESPACED, uid_drop=uid_drop)
     return Isolation(uid_drop=uid_drop, rlimits=True, seccomp=seccomp.AVAILABLE)
 
 
@@ -240,11 +247,9 @@ def _namespaces_unavailable(launcher: str, python: str, expose: tuple[str, ...])
     """Why namespaces cannot run a job here ("" if they can): tried once per setting."""
     if not sys.platform.startswith("linux"):
         return f"not Linux ({sys.platform})"
-    if os.geteuid() != 0:
-        return "not root (user namespaces are not used)"
     probe = object.__new__(LocalSandbox)
     probe._launcher, probe._python, probe._expose = launcher, python, expose
-    probe._namespaces, probe._uid_drop, probe._uid_base = True, True, 1_900_000_000
+    probe._namespaces, probe._uid_drop, probe._uid_base = True, os.geteuid() == 0, 1_900_000_000
     result = probe._execute("print('ok')", "", {}, Limits(timeout_s=30, memory_mb=512))
     if result.status == "ok" and result.stdout == "ok\n":
         return ""

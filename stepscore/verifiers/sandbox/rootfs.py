@@ -58,7 +58,21 @@ def _expose(stage: str, path: str) -> None:
         return
     os.mkdir(target)
     linux.mount(path, target, None, linux.MS_BIND)
-    linux.mount(None, target, None, linux.MS_REMOUNT | linux.MS_BIND | _RO)
+    linux.mount(None, target, None, linux.MS_REMOUNT | linux.MS_BIND | _RO | _kept_flags(path))
+
+
+# A mount's flags a user namespace may not clear (the kernel locks them): kept as they are.
+_KEPT = (
+    (os.ST_NOEXEC, linux.MS_NOEXEC),
+    (os.ST_NOATIME, 1024),  # MS_NOATIME
+    (os.ST_NODIRATIME, 2048),  # MS_NODIRATIME
+    (os.ST_RELATIME, 1 << 21),  # MS_RELATIME
+)
+
+
+def _kept_flags(path: str) -> int:
+    found = os.statvfs(path).f_flag
+    return sum(flag for st_flag, flag in _KEPT if found & st_flag)
 
 
 def _devices(stage: str) -> None:
@@ -91,7 +105,7 @@ def _view(rw: str, name: str, target: str, mode: int, owner: int) -> None:
     os.mkdir(source)
     os.chmod(source, mode)
     if owner > 0:
-        os.chown(source, owner, owner)
+        os.chown(source, owner, -1)  # (mode 700: its group has no access anyway)
     os.mkdir(target)
     linux.mount(source, target, None, linux.MS_BIND)
 

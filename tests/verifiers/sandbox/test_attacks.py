@@ -1,18 +1,23 @@
 """Hostile programs against the local, fork-server and Docker backends: each is contained.
 
 Every attack runs in each mode this machine offers ("namespaces" as root on Linux,
-"plain" rlimits, the warm "forkserver" as root on Linux, and "docker", a warm container
-pool, where a Docker Engine answers: run only these with ``-m docker``); an attack that only a
-missing protection could stop is skipped with the reason. After each one: the status is
+"plain" rlimits, the warm "forkserver" as root on Linux, "rootless", the namespaces a
+user without root gets (a `LocalSandbox` made by a process of an unprivileged uid), and
+"docker", a warm container pool, where a Docker Engine answers: run only these with
+``-m docker``); an attack that only a missing protection could stop is skipped with the
+reason. After each one: the status is
 the expected one, the test process keeps its file descriptors and children, no process
 of the job is left (by uid and by parent), and the next job runs normally.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import pickle
 import socket
 import sys
+import tempfile
 import textwrap
 import time
 from collections.abc import Iterator
@@ -20,7 +25,13 @@ from pathlib import Path
 
 import pytest
 
-from stepscore.verifiers.sandbox import ExecResult, IsolationUnavailableError, LocalSandbox
+from stepscore.verifiers.sandbox import (
+    ExecResult,
+    Isolation,
+    IsolationUnavailableError,
+    LocalSandbox,
+    linux,
+)
 from stepscore.verifiers.sandbox.forkserver import ForkServerSandbox
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")
@@ -30,6 +41,8 @@ LIMITS = {"timeout_s": 2.0, "memory_mb": 256, "file_mb": 16, "processes": 32}
 
 def _sandbox(mode: str) -> LocalSandbox:
     try:
+        if mode == "rootless":
+            return _Unprivileged()  # type: ignore[return-value]
         if mode == "docker":
             return _docker_sandbox()  # type: ignore[return-value]
         if mode == "forkserver":
@@ -50,9 +63,122 @@ def _docker_sandbox():  # type: ignore[no-untyped-def]
     return DockerSandbox(pool=1)
 
 
+class _Unprivileged:
+    """A `LocalSandbox` made and used by a child of this process that runs as an
+    unprivileged uid (what a user without root gets); `run` and `run_many` go to it over
+    pipes. As root only (to become that uid); the child first makes this interpreter's
+    tree reachable by that uid in a mount namespace of its own (it may sit under /root)."""
+
+    UID = 65533
+
+    def __init__(self) -> None:
+        if os.geteuid() != 0 or not sys.platform.startswith("linux"):
+            raise IsolationUnavailableError("only root can become another uid")
+        requests, self._requests = os.pipe()
+        self._answers, answers = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:
+            os.close(self._requests)
+            os.close(self._answers)
+            self._serve(requests, answers)
+        os.close(requests)
+        os.close(answers)
+        isolation = self._receive()
+        if isinstance(isolation, BaseException):
+            self.close()
+            raise IsolationUnavailableError(f"as uid {self.UID}: {isolation}")
+        self.isolation = Isolation(**isolation)
+        self.shared_uids = range(self.UID, self.UID + 1)
+
+    def run(self, program: str, **limits: object) -> ExecResult:
+        return self._call("run", program, limits)
+
+    def run_many(self, programs: list, **limits: object) -> list[ExecResult]:
+        return self._call("run_many", programs, limits)
+
+    def close(self) -> None:
+        os.close(self._requests)  # the child exits at EOF
+        os.waitpid(self.pid, 0)
+        os.close(self._answers)
+
+    def _call(self, name: str, programs: object, limits: dict):  # type: ignore[no-untyped-def]
+        _send(self._requests, (name, programs, limits))
+        answer = self._receive()
+        if isinstance(answer, BaseException):
+            raise answer
+        if name == "run":
+            return ExecResult(**answer)
+        return [ExecResult(**one) for one in answer]
+
+    def _receive(self):  # type: ignore[no-untyped-def]
+        size = int.from_bytes(os.read(self._answers, 8), "big")
+        data = b""
+        while len(data) < size:
+            data += os.read(self._answers, size - len(data))
+        return pickle.loads(data)
+
+    def _serve(self, requests: int, answers: int) -> None:
+        try:
+            try:
+                _reach_python()
+                os.setgroups([])
+                os.setgid(self.UID)
+                os.setuid(self.UID)
+                box = LocalSandbox(mode="namespaces")
+            except BaseException as exc:
+                _send(answers, exc)
+                os._exit(0)
+            _send(answers, dataclasses.asdict(box.isolation))
+            while size := os.read(requests, 8):
+                data = b""
+                while len(data) < int.from_bytes(size, "big"):
+                    data += os.read(requests, int.from_bytes(size, "big") - len(data))
+                name, programs, limits = pickle.loads(data)
+                try:
+                    done = getattr(box, name)(programs, **limits)
+                    answer = (
+                        dataclasses.asdict(done)
+                        if name == "run"
+                        else [dataclasses.asdict(one) for one in done]
+                    )
+                except BaseException as exc:
+                    answer = exc
+                _send(answers, answer)
+        finally:
+            os._exit(0)
+
+
+def _send(fd: int, value: object) -> None:
+    data = pickle.dumps(value)
+    data = len(data).to_bytes(8, "big") + data
+    while data:
+        data = data[os.write(fd, data) :]
+
+
+def _reach_python() -> None:
+    """In a mount namespace of this process's own: a fresh /root that holds only this
+    interpreter's tree, so that any uid can run it (pyenv puts it under a private /root)."""
+    prefix = os.path.dirname(os.path.dirname(os.path.realpath(sys.executable)))
+    linux.unshare(linux.CLONE_NEWNS)
+    linux.mount(None, "/", None, linux.MS_REC | linux.MS_PRIVATE)
+    if not prefix.startswith("/root/"):
+        return
+    keep = tempfile.mkdtemp()
+    linux.mount(prefix, keep, None, linux.MS_BIND | linux.MS_REC)
+    linux.mount("tmpfs", "/root", "tmpfs", 0, "mode=0755,size=1m")
+    os.makedirs(prefix)
+    linux.mount(keep, prefix, None, linux.MS_BIND | linux.MS_REC)
+
+
 @pytest.fixture(
     scope="module",
-    params=["namespaces", "plain", "forkserver", pytest.param("docker", marks=pytest.mark.docker)],
+    params=[
+        "namespaces",
+        "plain",
+        "forkserver",
+        "rootless",
+        pytest.param("docker", marks=pytest.mark.docker),
+    ],
 )
 def sandbox(request: pytest.FixtureRequest) -> Iterator[LocalSandbox]:
     made = _sandbox(request.param)
@@ -65,6 +191,17 @@ def _need(sandbox: LocalSandbox, *names: str) -> None:
     missing = [name for name in names if not getattr(sandbox.isolation, name)]
     if missing:
         pytest.skip(f"this sandbox lacks {missing}, the protection this attack needs")
+
+
+def _need_unprivileged(sandbox: LocalSandbox) -> None:
+    """Skip unless the job is an unprivileged uid apart from the caller's processes: a uid
+    of its own, or (for a caller without root) the caller's uid in PID, mount and user
+    namespaces of the job's own, where it can name none of the caller's processes."""
+    if sandbox.isolation.uid_drop:
+        return
+    if getattr(sandbox, "shared_uids", None) and sandbox.isolation.pid and sandbox.isolation.mount:
+        return
+    pytest.skip("jobs run as the caller's uid (here root) among its processes")
 
 
 def _job_processes(sandbox: LocalSandbox) -> list[str]:
@@ -80,7 +217,9 @@ def _job_processes(sandbox: LocalSandbox) -> list[str]:
         fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
         uid = int(fields["Uid"].split()[0])
         ppid = int(fields["PPid"])
-        if (sandbox.isolation.uid_drop and uid in sandbox.uid_range) or ppid == os.getpid():
+        uids = sandbox.uid_range if sandbox.isolation.uid_drop else ()
+        uids = getattr(sandbox, "shared_uids", uids)  # the unprivileged caller's own uid
+        if uid in uids or ppid == os.getpid():
             found.append(f"{name} {fields['Name'].strip()} uid={uid} ppid={ppid}")
     return found
 
@@ -100,7 +239,7 @@ def _attack(sandbox: LocalSandbox, program: str, **limits) -> ExecResult:
 
 @pytest.mark.slow
 def test_fork_bomb(sandbox: LocalSandbox) -> None:
-    _need(sandbox, "uid_drop")  # RLIMIT_NPROC does not bind root
+    _need_unprivileged(sandbox)  # RLIMIT_NPROC does not bind root
     result = _attack(
         sandbox,
         """
@@ -254,7 +393,7 @@ def test_read_host_only_file(sandbox: LocalSandbox, tmp_path: Path) -> None:
 
 
 def test_write_outside(sandbox: LocalSandbox, tmp_path: Path) -> None:
-    _need(sandbox, "uid_drop")
+    _need_unprivileged(sandbox)
     tmp_path.chmod(0o755)
     targets = [str(tmp_path / "evil"), "/usr/evil", "/etc/evil", "/evil"]
     result = _attack(
@@ -274,7 +413,7 @@ def test_write_outside(sandbox: LocalSandbox, tmp_path: Path) -> None:
 
 
 def test_kill_parent(sandbox: LocalSandbox) -> None:
-    _need(sandbox, "uid_drop")  # as the caller's uid it could kill its supervisor
+    _need_unprivileged(sandbox)  # as the caller's uid it could kill its supervisor
     result = _attack(
         sandbox, "import os\ntry:\n    os.kill(os.getppid(), 9)\nexcept OSError:\n    pass"
     )
@@ -282,7 +421,7 @@ def test_kill_parent(sandbox: LocalSandbox) -> None:
 
 
 def test_kill_everything(sandbox: LocalSandbox) -> None:
-    _need(sandbox, "uid_drop")  # kill(-1) as the caller's uid would hit the test process
+    _need_unprivileged(sandbox)  # kill(-1) as the caller's uid would hit the test process
     program = """
         import os
         try:
@@ -344,7 +483,7 @@ def test_parent_environment_secret(sandbox: LocalSandbox, monkeypatch: pytest.Mo
 
 
 def test_thread_bomb(sandbox: LocalSandbox) -> None:
-    _need(sandbox, "uid_drop")  # threads count against RLIMIT_NPROC, which root ignores
+    _need_unprivileged(sandbox)  # threads count against RLIMIT_NPROC, which root ignores
     program = """
         import threading, time
         while True:
@@ -422,7 +561,7 @@ def test_no_posix_message_queue(sandbox: LocalSandbox) -> None:
 
 
 def test_ptrace(sandbox: LocalSandbox) -> None:
-    _need(sandbox, "uid_drop")
+    _need_unprivileged(sandbox)
     program = f"""
         import ctypes, os
         libc = ctypes.CDLL(None, use_errno=True)
@@ -436,6 +575,21 @@ def test_ptrace(sandbox: LocalSandbox) -> None:
         line for line in Path("/proc/self/status").read_text().splitlines() if "TracerPid" in line
     ]
     assert tracer == ["TracerPid:\t0"]
+
+
+def test_job_has_no_capabilities(sandbox: LocalSandbox) -> None:
+    """Not root, the job's namespaces belong to a user namespace in which init had every
+    capability: the job's execve (not root, no file capabilities) must leave it none."""
+    _need_unprivileged(sandbox)
+    program = """
+        for line in open("/proc/self/status"):
+            if line.startswith(("Uid:", "CapInh:", "CapPrm:", "CapEff:", "CapAmb:")):
+                print(line.split()[0], line.split()[1])
+    """
+    result = _attack(sandbox, program)
+    fields = dict(line.split() for line in result.stdout.splitlines())
+    assert result.status == "ok" and fields["Uid:"] != "0", result
+    assert {fields[k] for k in ("CapInh:", "CapPrm:", "CapEff:", "CapAmb:")} == {"0" * 16}
 
 
 def test_segfault_is_killed(sandbox: LocalSandbox) -> None:
