@@ -40,8 +40,8 @@ __all__ = [
 
 
 def warm_sandbox(expose: Iterable[str] = ()) -> Sandbox:
-    """The warm fork server where this machine allows it (root on Linux), else a
-    `LocalSandbox` (a fresh process per job, with what isolation it can get)."""
+    """The warm fork server where this machine allows it (Linux, as root or in a user
+    namespace), else a `LocalSandbox` (a fresh process per job, with what isolation it can get)."""
     try:
         return ForkServerSandbox(expose=expose)
     except IsolationUnavailableError:

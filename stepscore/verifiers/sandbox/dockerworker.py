@@ -40,7 +40,6 @@ by the three parts, then ``b"z"`` carrying the zygote's socket.
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import json
 import marshal
@@ -123,7 +122,12 @@ def _start_zygote(filtered: bool) -> socket.socket:
             os.close(null)
             linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)
             forkworker.serve(
-                theirs, main, _slot_init, _start_job, filtered=filtered, resize=rootfs.resize_views
+                theirs,
+                main,
+                _slot_init,
+                forkworker.start_job_keeping_uid,
+                filtered=filtered,
+                resize=rootfs.resize_views,
             )
         finally:
             os._exit(1)
@@ -159,14 +163,6 @@ def _own_namespaces() -> None:
     linux.mount(None, "/", None, linux.MS_REC | linux.MS_PRIVATE)
 
 
-def _write(path: str, text: str) -> None:
-    fd = os.open(path, os.O_WRONLY)  # (no file object: jobs call this too)
-    try:
-        os.write(fd, text.encode())
-    finally:
-        os.close(fd)
-
-
 def _slot_init(views: int) -> None:
     """The slot's init (only the descriptors it was handed: the zygote holds no others):
     an IPC namespace of its own; the container's views emptied (a job stopped early, its
@@ -174,36 +170,6 @@ def _slot_init(views: int) -> None:
     them: the host opens a slot only when the container has none."""
     linux.unshare(linux.CLONE_NEWIPC)
     rootfs.reset_views(views)
-
-
-def _start_job(config_fd: int, status_fd: int, stdin_fd: int, out_w: int, err_w: int) -> None:
-    """The job, forked from its slot's init: its config, first in line for the OOM
-    killer, no capabilities; then it becomes the job."""
-    request = forkworker.read_config(config_fd)
-    linux.prctl(linux.PR_SET_DUMPABLE, 1)  # (/proc/self is root's while non-dumpable)
-    _write("/proc/self/oom_score_adj", "1000")  # the job, not the server, if memory runs out
-    linux.prctl(linux.PR_SET_DUMPABLE, 0)
-    _drop_capabilities()
-    forkworker.become_job(request, status_fd, stdin_fd, out_w, err_w)
-
-
-class _CapHeader(ctypes.Structure):
-    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
-
-
-class _CapData(ctypes.Structure):
-    _fields_ = [(name, ctypes.c_uint32) for name in ("effective", "permitted", "inheritable")]
-
-
-_NO_CAPABILITIES = (_CapHeader(0x20080522, 0), (_CapData * 2)())  # _LINUX_CAPABILITY_VERSION_3
-
-
-def _drop_capabilities() -> None:
-    """Give up the capabilities the server's user namespace grants (the job gets none)."""
-    header, data = _NO_CAPABILITIES  # made once, before any fork: each job only calls
-    if linux._lib().capset(ctypes.byref(header), data) != 0:
-        errno = ctypes.get_errno()
-        raise OSError(errno, f"capset: {os.strerror(errno)}")
 
 
 if __name__ == "__main__":  # pragma: no cover - run only through BOOT

@@ -29,7 +29,13 @@ can still see of the earlier jobs of its slot are counters that their activity m
 (the next PID of the slot's namespace, the next inode number of its tmpfs), never data:
 files, attributes and times of /job, /tmp and /dev/shm are reset after every job.
 
-Requires root on Linux; elsewhere it raises `IsolationUnavailableError`.
+Not root, the server first takes a user namespace that maps only the caller's uid, which
+owns its mount and network namespaces and every slot's; jobs then keep the caller's uid
+(``isolation.uid_drop`` is False) and give up every capability that namespace grants
+before the program runs, as in the Docker worker: a job can name no process outside its
+slot, and its init holds capabilities the job lacks, so the job cannot trace it or open
+its memory. That needs a kernel that lets users make user namespaces (most do); where it
+cannot, or off Linux, it raises `IsolationUnavailableError`.
 
 >>> with ForkServerSandbox() as sandbox:
 ...     sandbox.run("print(6 * 7)", timeout_s=5, memory_mb=256).stdout
@@ -39,6 +45,7 @@ Requires root on Linux; elsewhere it raises `IsolationUnavailableError`.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import marshal
 import os
 import signal
@@ -169,12 +176,14 @@ class ForkServerSandbox(SandboxFront):
             raise ValueError(f"uid_base must be an int in [1000, 2**31 - 2**21), not {uid_base!r}")
         if type(recycle_after) is not int or recycle_after < 0:
             raise ValueError(f"recycle_after must be a non-negative int, not {recycle_after!r}")
+        if not sys.platform.startswith("linux"):
+            raise IsolationUnavailableError("the fork server needs Linux (namespaces)")
+        self._rootless = os.geteuid() != 0
+        self._isolation = dataclasses.replace(_ISOLATION, uid_drop=not self._rootless)
         wanted = require if isinstance(require, Isolation) else Isolation.of(require or ())
-        missing = _ISOLATION.missing(wanted)
+        missing = self._isolation.missing(wanted)
         if missing:
             raise IsolationUnavailableError(f"the fork server cannot give {', '.join(missing)}")
-        if not sys.platform.startswith("linux") or os.geteuid() != 0:
-            raise IsolationUnavailableError("the fork server needs root on Linux (namespaces)")
         self._python = os.path.realpath(sys.executable)
         self._expose = rootfs.check_expose(tuple(os.path.realpath(p) for p in expose))
         self._imports = list(forkworker.WARM_IMPORTS if imports is None else imports)
@@ -199,7 +208,9 @@ class ForkServerSandbox(SandboxFront):
 
     @property
     def isolation(self) -> Isolation:
-        return _ISOLATION
+        """What every job gets: as root a uid of its own too; not root, the caller's uid
+        in namespaces that a user namespace of the server's own owns."""
+        return self._isolation
 
     @property
     def uid_range(self) -> range:
@@ -251,6 +262,7 @@ class ForkServerSandbox(SandboxFront):
             "imports": self._imports,
             "env": _JOB_ENV,
             "seccomp": seccomp.AVAILABLE,  # installed once per slot, inherited by its jobs
+            "rootless": self._rootless,
         }
         try:
             ours.settimeout(_START_S)
@@ -347,7 +359,7 @@ class ForkServerSandbox(SandboxFront):
 
     def _execute(self, program: str, stdin: str, files: dict, limits: Limits) -> ExecResult:
         start = time.perf_counter()
-        uid = _acquire_uid(self._uid_base)
+        uid = 0 if self._rootless else _acquire_uid(self._uid_base)  # 0: no uid change
         try:
             blobs, stdin_bytes = encode_job(program, stdin, files)
             config = {"uid": uid, "files": blobs, "rlimits": _rlimits(limits, uid), "env": _JOB_ENV}
@@ -368,7 +380,8 @@ class ForkServerSandbox(SandboxFront):
                     os.close(fd)
             return result
         finally:
-            _release_uid(uid)
+            if uid:
+                _release_uid(uid)
 
     def _hand_over(self, fds: list[int], views: int) -> _Slot:
         """Send one job's descriptors to a free slot with views of ``views`` bytes (a

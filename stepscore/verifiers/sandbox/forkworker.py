@@ -2,7 +2,9 @@
 
 `stepscore.verifiers.sandbox.forkserver` starts ``python -I -S -X utf8 -c BOOT SOCK_FD
 PARENT_PID``; BOOT imports this module by path (like `jobinit`: standard library only).
-The server, still root::
+The server, still root (or, for a caller without root, in a user namespace of its own
+that maps only the caller's uid, whose jobs give up the capabilities it grants, as the
+Docker worker's do)::
 
     server (own mount + network namespace, read-only root, non-dumpable, warm imports)
     └── init (per slot, cloned as PID 1 of a new PID namespace, with network and IPC
@@ -79,10 +81,14 @@ def main(argv: list[str]) -> None:
     sock = socket.socket(fileno=int(argv[0]))
     parent = int(argv[1])
     try:
-        linux.prctl(linux.PR_SET_DUMPABLE, 0)
-        config = marshal.loads(sock.recv(1 << 20))
-        linux.unshare(linux.CLONE_NEWNS | linux.CLONE_NEWNET)
-        rootfs.build_base(config["stage"], binds=config["binds"])
+        config = marshal.loads(sock.recv(1 << 20))  # (no job's data: the server's setup)
+        rootless = config["rootless"]
+        if rootless:  # a user namespace of our own, mapping our uid alone, owns the rest
+            linux.own_user_namespace(linux.CLONE_NEWNS | linux.CLONE_NEWNET)
+        else:
+            linux.unshare(linux.CLONE_NEWNS | linux.CLONE_NEWNET)
+        linux.prctl(linux.PR_SET_DUMPABLE, 0)  # (after the uid map: /proc/self is root's then)
+        rootfs.build_base(config["stage"], binds=config["binds"], own_proc=not rootless)
         for path in config["drop_paths"]:
             while path in sys.path:
                 sys.path.remove(path)
@@ -98,7 +104,8 @@ def main(argv: list[str]) -> None:
     gc.collect()
     gc.freeze()  # keep the warm heap shared with every fork (no copy-on-write by refcounts)
     sock.send(b"ready")
-    serve(sock, parent, _namespace_init, _start_job, filtered=config["seccomp"])
+    start_job = start_job_keeping_uid if rootless else _start_job
+    serve(sock, parent, _namespace_init, start_job, filtered=config["seccomp"])
 
 
 def _warm(names: list[str]) -> None:
@@ -346,6 +353,21 @@ def _start_job(config_fd: int, status_fd: int, stdin_fd: int, out_w: int, err_w:
     becomes the job."""
     config = read_config(config_fd)
     os.chown(f"{rootfs.RW_DIR}/job", config["uid"], config["uid"])
+    become_job(config, status_fd, stdin_fd, out_w, err_w)
+
+
+def start_job_keeping_uid(
+    config_fd: int, status_fd: int, stdin_fd: int, out_w: int, err_w: int
+) -> None:
+    """A job of a server in a user namespace that maps one uid (the Docker worker's, or
+    the fork server's without root), forked from its slot's init: its config, first in
+    line for the OOM killer, none of the capabilities the namespace gave; then it becomes
+    the job, under the same uid as the server."""
+    config = read_config(config_fd)
+    linux.prctl(linux.PR_SET_DUMPABLE, 1)  # (/proc/self is root's while non-dumpable)
+    linux.write_proc("oom_score_adj", "1000")  # the job, not the server, if memory runs out
+    linux.prctl(linux.PR_SET_DUMPABLE, 0)
+    linux.drop_capabilities()
     become_job(config, status_fd, stdin_fd, out_w, err_w)
 
 

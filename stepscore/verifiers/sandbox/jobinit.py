@@ -109,6 +109,9 @@ def _init(config: dict, status_fd: int, lifeline: int) -> None:
         if select.select([lifeline], [], [], 0)[0]:
             os._exit(1)  # the launcher died before the line above
         linux.unshare(INIT_NAMESPACES)
+        # Non-dumpable (a user namespace of ours already made it so): a job of the same
+        # uid (no root) must not open this process's memory and forge its report.
+        linux.prctl(linux.PR_SET_DUMPABLE, 0)
         rootfs.build(
             config["stage"],
             binds=config["binds"],

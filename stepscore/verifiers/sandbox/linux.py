@@ -70,16 +70,36 @@ def own_user_namespace(flags: int = 0) -> None:
     uid, gid = os.getuid(), os.getgid()  # (read before: unmapped ids read as 65534 after)
     unshare(CLONE_NEWUSER | flags)
     for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1")):
-        _write_proc(name, text)
-    _write_proc("gid_map", f"{gid} {gid} 1")
+        write_proc(name, text)
+    write_proc("gid_map", f"{gid} {gid} 1")
 
 
-def _write_proc(name: str, text: str) -> None:
+def write_proc(name: str, text: str) -> None:
+    """Write ``text`` to /proc/self/``name`` (no file object: jobs call this too)."""
     fd = os.open(f"/proc/self/{name}", os.O_WRONLY)
     try:
         os.write(fd, text.encode())
     finally:
         os.close(fd)
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_uint32) for name in ("effective", "permitted", "inheritable")]
+
+
+_NO_CAPABILITIES = (_CapHeader(0x20080522, 0), (_CapData * 2)())  # _LINUX_CAPABILITY_VERSION_3
+
+
+def drop_capabilities() -> None:
+    """Give up every capability (those a user namespace of ours grants included)."""
+    header, data = _NO_CAPABILITIES  # made once, before any fork: each job only calls
+    if _lib().capset(ctypes.byref(header), data) != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"capset: {os.strerror(errno)}")
 
 
 def mount(source: str | None, target: str, fstype: str | None, flags: int, data: str = "") -> None:

@@ -46,6 +46,7 @@ import shutil
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterable
 from functools import cache
 from typing import Literal
@@ -215,13 +216,25 @@ def _rlimits(limits: Limits, uid: int) -> dict:
     return found
 
 
+_TASKS_TTL_S = 0.5  # how long a count of the caller's tasks is reused
+_tasks_seen: dict[int, tuple[float, int]] = {}
+
+
 def _tasks_of(uid: int) -> int:
+    """The tasks (threads) running as ``uid`` now, counted at most every `_TASKS_TTL_S`:
+    a walk over /proc costs a job that shares the caller's uid ~1 ms, and the count
+    drifts while the job starts anyway."""
+    now = time.monotonic()
+    seen = _tasks_seen.get(uid)
+    if seen is not None and now - seen[0] < _TASKS_TTL_S:
+        return seen[1]
     count = 0
     for name in os.listdir("/proc"):
         if name.isdigit():
             with contextlib.suppress(OSError):
                 if os.stat(f"/proc/{name}").st_uid == uid:
                     count += len(os.listdir(f"/proc/{name}/task"))
+    _tasks_seen[uid] = (now, count)
     return count
 
 

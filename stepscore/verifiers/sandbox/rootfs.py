@@ -133,8 +133,11 @@ RW_DIR = "/.rw"
 WRITABLE_POINTS = (JOB_DIR, "/tmp", "/dev/shm", RW_DIR)
 
 
-def build_base(stage: str, *, binds: list[str]) -> None:
-    """Like `build`, with empty mount points where the writable views go (`mount_views`)."""
+def build_base(stage: str, *, binds: list[str], own_proc: bool = True) -> None:
+    """Like `build`, with empty mount points where the writable views go (`mount_views`).
+    Not ``own_proc`` (a server in a user namespace, which may mount a proc only for a PID
+    namespace its user namespace owns, and only where a proc is already in full view):
+    the host's /proc, bound, which each slot covers with a proc of its own."""
     os.umask(0o022)
     linux.mount(None, "/", None, linux.MS_REC | linux.MS_PRIVATE)
     linux.mount("tmpfs", stage, "tmpfs", _SAFE, "size=1m,nr_inodes=4096,mode=0755")
@@ -144,7 +147,10 @@ def build_base(stage: str, *, binds: list[str]) -> None:
     for path in WRITABLE_POINTS:
         os.makedirs(stage + path, exist_ok=True)
     os.mkdir(stage + "/proc")
-    linux.mount("proc", stage + "/proc", "proc", _SAFE | linux.MS_NOEXEC)
+    if own_proc:
+        linux.mount("proc", stage + "/proc", "proc", _SAFE | linux.MS_NOEXEC)
+    else:
+        linux.mount("/proc", stage + "/proc", None, linux.MS_BIND | linux.MS_REC)
     _enter(stage)
     linux.mount(None, "/", None, linux.MS_REMOUNT | linux.MS_BIND | _RO)
 

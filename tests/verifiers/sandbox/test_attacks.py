@@ -1,13 +1,14 @@
 """Hostile programs against the local, fork-server and Docker backends: each is contained.
 
 Every attack runs in each mode this machine offers ("namespaces" as root on Linux,
-"plain" rlimits, the warm "forkserver" as root on Linux, "rootless", the namespaces a
-user without root gets (a `LocalSandbox` made by a process of an unprivileged uid), and
-"docker", a warm container pool, where a Docker Engine answers: run only these with
-``-m docker``); an attack that only a missing protection could stop is skipped with the
-reason. After each one: the status is
-the expected one, the test process keeps its file descriptors and children, no process
-of the job is left (by uid and by parent), and the next job runs normally.
+"plain" rlimits, the warm "forkserver" as root on Linux, "rootless" and
+"rootless-forkserver", the namespaces a user without root gets (a `LocalSandbox` or a
+`ForkServerSandbox` made by a process of an unprivileged uid), and "docker", a warm
+container pool, where a Docker Engine answers: run only these with ``-m docker``); an
+attack that only a missing protection could stop is skipped with the reason. After each
+one: the status is the expected one, the test process keeps its file descriptors and
+children, no process of the job is left (by uid and by parent), and the next job runs
+normally.
 """
 
 from __future__ import annotations
@@ -41,8 +42,8 @@ LIMITS = {"timeout_s": 2.0, "memory_mb": 256, "file_mb": 16, "processes": 32}
 
 def _sandbox(mode: str) -> LocalSandbox:
     try:
-        if mode == "rootless":
-            return _Unprivileged()  # type: ignore[return-value]
+        if mode.startswith("rootless"):
+            return _Unprivileged(warm=mode.endswith("forkserver"))  # type: ignore[return-value]
         if mode == "docker":
             return _docker_sandbox()  # type: ignore[return-value]
         if mode == "forkserver":
@@ -64,14 +65,16 @@ def _docker_sandbox():  # type: ignore[no-untyped-def]
 
 
 class _Unprivileged:
-    """A `LocalSandbox` made and used by a child of this process that runs as an
-    unprivileged uid (what a user without root gets); `run` and `run_many` go to it over
-    pipes. As root only (to become that uid); the child first makes this interpreter's
-    tree reachable by that uid in a mount namespace of its own (it may sit under /root)."""
+    """A `LocalSandbox` (``warm``: a `ForkServerSandbox`) made and used by a child of this
+    process that runs as an unprivileged uid (what a user without root gets); `run` and
+    `run_many` go to it over pipes. As root only (to become that uid); the child first
+    makes this interpreter's tree reachable by that uid in a mount namespace of its own
+    (it may sit under /root)."""
 
     UID = 65533
 
-    def __init__(self) -> None:
+    def __init__(self, *, warm: bool) -> None:
+        self.warm = warm
         if os.geteuid() != 0 or not sys.platform.startswith("linux"):
             raise IsolationUnavailableError("only root can become another uid")
         requests, self._requests = os.pipe()
@@ -124,7 +127,7 @@ class _Unprivileged:
                 os.setgroups([])
                 os.setgid(self.UID)
                 os.setuid(self.UID)
-                box = LocalSandbox(mode="namespaces")
+                box = ForkServerSandbox() if self.warm else LocalSandbox(mode="namespaces")
             except BaseException as exc:
                 _send(answers, exc)
                 os._exit(0)
@@ -177,6 +180,7 @@ def _reach_python() -> None:
         "plain",
         "forkserver",
         "rootless",
+        "rootless-forkserver",
         pytest.param("docker", marks=pytest.mark.docker),
     ],
 )
@@ -575,6 +579,26 @@ def test_ptrace(sandbox: LocalSandbox) -> None:
         line for line in Path("/proc/self/status").read_text().splitlines() if "TracerPid" in line
     ]
     assert tracer == ["TracerPid:\t0"]
+
+
+def test_supervisor_memory_is_out_of_reach(sandbox: LocalSandbox) -> None:
+    """A job that could write its init's memory could make it report any result. Where
+    they share a uid (no root), init is non-dumpable: /proc/PID/mem stays shut."""
+    _need_unprivileged(sandbox)
+    program = """
+        import os
+        for pid in sorted({1, os.getppid()}):
+            for name in ("mem", "environ"):
+                try:
+                    with open(f"/proc/{pid}/{name}", "rb") as handle:
+                        handle.read(16)
+                    print("opened", pid, name)
+                except OSError as exc:
+                    print("denied", pid, name, type(exc).__name__)
+    """
+    result = _attack(sandbox, program)
+    assert result.status == "ok" and result.stdout, result
+    assert all(line.startswith("denied") for line in result.stdout.splitlines()), result.stdout
 
 
 def test_job_has_no_capabilities(sandbox: LocalSandbox) -> None:
