@@ -45,6 +45,7 @@ from stepscore.verifiers.steps.named import find_named_values
 from stepscore.verifiers.steps.recompute import DIFFERS, recompute
 from stepscore.verifiers.steps.remainder import remainder_outcome
 from stepscore.verifiers.steps.restated import find_restated
+from stepscore.verifiers.steps.solutions import find_solutions
 
 __all__ = [
     "CheckConfig",
@@ -248,7 +249,7 @@ def _rewrite_claims(text: str) -> list[Claim]:
         claims.append(Claim((r.start, r.end), r.left, r.right, None, None, r.status, r.reason))
     for n in find_divisibility(text):
         claims.append(Claim((n.start, n.end), n.left, n.right, None, None, n.status, n.reason))
-    for n in find_counts(text):
+    for n in find_counts(text) + find_solutions(text):
         claims.append(Claim((n.start, n.end), n.left, n.right, None, None, n.status, n.reason))
     for z in find_complex_claims(text):
         claims.append(Claim((z.start, z.end), z.left, z.right, None, None, z.status, z.reason))

@@ -1,0 +1,51 @@
+"""A value solved for, put back into the equation it came from (`solutions`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from stepscore.verifiers.steps import check_text
+from stepscore.verifiers.steps.solutions import find_solutions
+
+SOLVED_RIGHT = [
+    "Let $BD = x$. Then \\(\\frac{6}{10} = \\frac{x}{8 - x} \\Rightarrow x = 3\\).",
+    "\\[ 3x^2 - x = 660 \\implies x = \\frac{-44}{3} \\]",
+    "\\[ x^2 = 49 \\Rightarrow x = -7 \\]",  # one root of two: it still satisfies it
+    "So \\(2^n = 64 \\Longrightarrow n = 6\\).",
+    "\\(\\frac{1}{a} = -\\frac{1}{2} \\Rightarrow a = -2\\)",
+]
+# From ProcessBench (math) steps labelled as the first error.
+SOLVED_WRONG = [
+    "By the Angle Bisector Theorem, we have \\(\\frac{AB}{AC} = \\frac{BD}{DC} \\Rightarrow "
+    "\\frac{6}{10} = \\frac{x}{8 - x} \\Rightarrow x = \\frac{24}{15} = \\frac{8}{5}\\).",
+    "\\[ a^{-1} = -\\frac{1}{2} \\Rightarrow a = \\boxed{\\frac{2}{1}} \\]",
+    "\\(2x + 3 = 11 \\implies x = 5\\)",
+]
+NOT_READ = [
+    "\\(x^2 = 4 \\Rightarrow x = \\pm 2\\)",  # two values at once
+    "\\(x^2 = 2 \\Rightarrow x \\approx 1.41\\)",  # rounded
+    "\\(x^2 = 2 \\Rightarrow x = 1.41\\)",  # a decimal: maybe rounded
+    "\\(x + y = 10 \\Rightarrow x = 4\\)",  # two unknowns
+    "\\(f(x) = 3 \\Rightarrow x = 2\\)",  # a function's point, not a solution
+    "\\(2x + 1 > 5 \\Rightarrow x = 3\\)",  # an inequality
+    "\\(\\frac{1}{x - 2} = 1 \\Rightarrow x = 2\\)",  # undefined there: not decided
+    "\\(x = 2 \\Rightarrow y = 5\\)",  # another letter
+]
+
+
+@pytest.mark.parametrize("text", SOLVED_RIGHT)
+def test_a_value_that_satisfies_its_equation_is_verified(text: str) -> None:
+    assert [s.status for s in find_solutions(text)] == ["verified"], find_solutions(text)
+    assert check_text(text).status != "refuted"
+
+
+@pytest.mark.parametrize("text", SOLVED_WRONG)
+def test_a_value_that_does_not_is_refuted(text: str) -> None:
+    assert [s.status for s in find_solutions(text)][-1] == "refuted", find_solutions(text)
+    verdict = check_text(text)
+    assert verdict.status == "refuted", verdict
+
+
+@pytest.mark.parametrize("text", NOT_READ)
+def test_what_is_not_one_exact_equation_and_its_value_is_not_read(text: str) -> None:
+    assert find_solutions(text) == []
