@@ -13,6 +13,7 @@ normally.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import pickle
@@ -32,6 +33,7 @@ from stepscore.verifiers.sandbox import (
     IsolationUnavailableError,
     LocalSandbox,
     linux,
+    local,
 )
 from stepscore.verifiers.sandbox.forkserver import ForkServerSandbox
 
@@ -121,6 +123,7 @@ class _Unprivileged:
         return pickle.loads(data)
 
     def _serve(self, requests: int, answers: int) -> None:
+        box = None
         try:
             try:
                 _reach_python()
@@ -148,6 +151,11 @@ class _Unprivileged:
                     answer = exc
                 _send(answers, answer)
         finally:
+            with contextlib.suppress(BaseException):
+                if box is not None:
+                    box.close()
+                for stage in local._stage:  # (its atexit hook does not run in this child)
+                    os.rmdir(stage)
             os._exit(0)
 
 
@@ -171,6 +179,8 @@ def _reach_python() -> None:
     linux.mount("tmpfs", "/root", "tmpfs", 0, "mode=0755,size=1m")
     os.makedirs(prefix)
     linux.mount(keep, prefix, None, linux.MS_BIND | linux.MS_REC)
+    linux.umount2(keep, linux.MNT_DETACH)
+    os.rmdir(keep)
 
 
 @pytest.fixture(
