@@ -7,9 +7,9 @@ per concurrent worker: an init that is PID 1 of a PID namespace of its own, with
 and IPC namespaces of its own and the seccomp filter, and runs jobs one after another.
 Each job is a fork of that init (so of the pristine server), with the slot's ``file_mb``
 tmpfs at ``/job``, ``/tmp`` and ``/dev/shm`` (emptied after every job; a job asking for
-another size gets a slot with that size), a uid of its own, no_new_privs and rlimits; it
-runs the program with ``exec(compile(program, "/job/main.py", "exec"))``: no interpreter
-start-up. When the job's main process ends, init SIGKILLs every process left in its PID
+another size gets a slot with that size), a uid of its own (as root), no_new_privs and
+rlimits; it runs the program with ``exec(compile(program, "/job/main.py", "exec"))``: no
+interpreter start-up. When the job's main process ends, init SIGKILLs every process left in its PID
 namespace and reaps them before it reports, so no process outlives its job; a job
 stopped for time or output is ended by SIGKILL to its init (the whole namespace), and
 that slot is not reused.
