@@ -64,9 +64,9 @@ def _expose(stage: str, path: str) -> None:
 # A mount's flags a user namespace may not clear (the kernel locks them): kept as they are.
 _KEPT = (
     (os.ST_NOEXEC, linux.MS_NOEXEC),
-    (os.ST_NOATIME, 1024),  # MS_NOATIME
-    (os.ST_NODIRATIME, 2048),  # MS_NODIRATIME
-    (os.ST_RELATIME, 1 << 21),  # MS_RELATIME
+    (os.ST_NOATIME, linux.MS_NOATIME),
+    (os.ST_NODIRATIME, linux.MS_NODIRATIME),
+    (os.ST_RELATIME, linux.MS_RELATIME),
 )
 
 

@@ -28,19 +28,21 @@ from fractions import Fraction
 
 from stepscore.verifiers.math.arithmetic import TooLarge, Undefined, evaluate
 from stepscore.verifiers.math.expression import Expression
-from stepscore.verifiers.steps.identities import compile_side, function_letters, math_lines
+from stepscore.verifiers.steps.identities import (
+    RELATION_BREAK,
+    compile_side,
+    function_letters,
+    math_lines,
+)
 from stepscore.verifiers.steps.recompute import DecidedLink
 
 __all__ = ["find_solutions"]
 
 _ARROW = re.compile(r"\\(?:Rightarrow|implies|Longrightarrow)\b")
-# Beside "=", what makes a piece more than one equation, or not an exact one.
-_NOT_ONE_EQUATION = re.compile(
-    r"<|>|\\[lg]eq?\b|\\neq?\b|\\approx|\\equiv|\\sim|\\pm|\\mp|[,;:]|\\q?quad|\\text"
-    r"|\\mbox|\\pmod|\\mod\b|\\bmod|\\cdots|\\ldots|\\dots|\\to\b|\\rightarrow|\\iff"
-)
 # Where the value after "u =" ends: another relation, a word, a new clause.
 _VALUE_END = re.compile(r"\\approx|,|;|\\text|\\mbox|\\q?quad|\\\\|\\pm|\\mp|\bor\b|\band\b")
+# What evaluating a side may raise where it has no exact value: not decided.
+_NO_VALUE = (TooLarge, Undefined, ZeroDivisionError, OverflowError, ValueError, RecursionError)
 
 
 def find_solutions(text: str) -> list[DecidedLink]:
@@ -73,7 +75,7 @@ def find_solutions(text: str) -> list[DecidedLink]:
 
 def _one_equation(piece: str) -> tuple[Expression, Expression, str] | None:
     """``(left, right, unknown)`` when ``piece`` is one exact equation in one unknown."""
-    if piece.count("=") != 1 or _NOT_ONE_EQUATION.search(piece):
+    if piece.count("=") != 1 or RELATION_BREAK.search(piece):
         return None
     left_text, right_text = piece.split("=")
     left, right = compile_side(left_text), compile_side(right_text)
@@ -99,7 +101,7 @@ def _value_for(piece: str, unknown: str) -> Fraction | None:
         return None
     try:
         number = evaluate(value, {})
-    except (TooLarge, Undefined, ZeroDivisionError, OverflowError, ValueError, RecursionError):
+    except _NO_VALUE:
         return None
     return number if isinstance(number, Fraction) else None
 
@@ -112,7 +114,7 @@ def _decide(
     env = {unknown: value}
     try:
         a, b = evaluate(left, env), evaluate(right, env)
-    except (TooLarge, Undefined, ZeroDivisionError, OverflowError, ValueError, RecursionError):
+    except _NO_VALUE:
         return None
     if not (isinstance(a, Fraction) and isinstance(b, Fraction)):
         return None
