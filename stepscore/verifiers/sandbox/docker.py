@@ -46,7 +46,7 @@ from stepscore.verifiers.sandbox.base import (
     SandboxFront,
     encode_job,
 )
-from stepscore.verifiers.sandbox.container import JOB_ENV, Broken, Container, remove_container
+from stepscore.verifiers.sandbox.container import Broken, Container, remove_container
 from stepscore.verifiers.sandbox.image import LABEL_PYTHON, build_image, default_tag
 from stepscore.verifiers.sandbox.local import _rlimits
 from stepscore.verifiers.sandbox.supervise import watch_slot
@@ -277,7 +277,6 @@ class DockerSandbox(SandboxFront):
             "uid": 0,  # no uid change: the container's one uid, in a PID namespace of its own
             "files": blobs,
             "rlimits": rlimits,
-            "env": JOB_ENV,
         }
         views = limits.file_mb << 20
         try:

@@ -362,7 +362,7 @@ class ForkServerSandbox(SandboxFront):
         uid = 0 if self._rootless else _acquire_uid(self._uid_base)  # 0: no uid change
         try:
             blobs, stdin_bytes = encode_job(program, stdin, files)
-            config = {"uid": uid, "files": blobs, "rlimits": _rlimits(limits, uid), "env": _JOB_ENV}
+            config = {"uid": uid, "files": blobs, "rlimits": _rlimits(limits, uid)}
             views = limits.file_mb << 20
             try:
                 slot, pipes = slots.hand_job(

@@ -224,11 +224,11 @@ def _slot(
         linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)  # the server died: all die
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # as PID 1: no signal from a job lands
         setup_slot(views)
-        _prepare_stdio()
+        _prepare_job_state()
         ipc = _IpcLists()
         slot = socket.socket(fileno=slot_fd)
+        linux.prctl(linux.PR_SET_NO_NEW_PRIVS, 1)  # every job inherits it
         if filtered:  # last: the mounts and namespaces above are among what it denies
-            linux.prctl(linux.PR_SET_NO_NEW_PRIVS, 1)
             seccomp.install()  # every job inherits it: no filter to compile per job
     except BaseException:
         os._exit(127)
@@ -302,17 +302,30 @@ class _IpcLists:
             return False
 
 
-_STDIO: tuple | None = None  # a slot's ready-made stdio streams for its jobs (each a copy)
+_MAIN: types.ModuleType | None = None  # a slot's ready-made ``__main__`` for its jobs
+# and its stdio streams (init keeps its own: no write of init's, buffered, reaches a job)
+_STDIO: tuple = ()
 _FIRST_STDIO: tuple = ()  # the interpreter's own: held, so no job spends time freeing them
 
 
-def _prepare_stdio() -> None:
-    """In a slot's init: stand-ins at descriptors 0-2 of the kinds a job's will be (a
-    memfd, then pipes), and the text streams a fresh ``python main.py`` would make over
-    them, made once: each job takes them as they are (its fork's own copy) and only puts
-    its own descriptors at 0-2, instead of building three streams."""
-    global _STDIO, _FIRST_STDIO
+def _prepare_job_state() -> None:
+    """In a slot's init, once: what every job's interpreter starts with and no job's
+    data is in, so that a job (a fork of init: each its own copy) finds it in place, as
+    a fresh ``python /job/main.py`` would have it: its signal dispositions (but SIGINT's:
+    init, as PID 1, keeps the default), ``sys.argv``, an empty ``__main__`` module, and
+    the text streams over descriptors 0-2, made over stand-ins of the kinds a job's will
+    be (a memfd, then pipes); a job only puts its own descriptors at 0-2."""
+    global _MAIN, _STDIO, _FIRST_STDIO
     import io
+
+    for sig in (signal.SIGTERM, signal.SIGCHLD, signal.SIGXCPU):
+        signal.signal(sig, signal.SIG_DFL)
+    for sig in (signal.SIGPIPE, signal.SIGXFSZ):  # as a fresh interpreter has them
+        signal.signal(sig, signal.SIG_IGN)
+    sys.argv = [os.path.basename(PROGRAM)]  # as `python main.py` in /job (LocalSandbox)
+    _MAIN = types.ModuleType("__main__")
+    _MAIN.__file__ = PROGRAM
+    _MAIN.__builtins__ = builtins
 
     _FIRST_STDIO = (
         sys.stdin,
@@ -348,11 +361,14 @@ def _namespace_init(views: int) -> None:
     rootfs.mount_views(views)
 
 
+_VIEW_OF_JOB = f"{rootfs.RW_DIR}/job"  # what the job sees at /job
+
+
 def _start_job(config_fd: int, status_fd: int, stdin_fd: int, out_w: int, err_w: int) -> None:
     """The fork server's job, still root: its config, /job made its own; then it
     becomes the job."""
     config = read_config(config_fd)
-    os.chown(f"{rootfs.RW_DIR}/job", config["uid"], config["uid"])
+    os.chown(_VIEW_OF_JOB, config["uid"], config["uid"])
     become_job(config, status_fd, stdin_fd, out_w, err_w)
 
 
@@ -381,31 +397,31 @@ def read_config(fd: int) -> dict:
 
 def _run_job(start: Callable[[], None], status_fd: int, handed: tuple[int, ...]) -> tuple:
     """From a slot's init: fork a child that runs ``start()`` (which becomes the job and
-    never returns; a failure is reported on ``status_fd``), close the ``handed``
-    descriptors (the child's now), reap until that child ends; its ``(wait status,
-    rusage)``."""
+    never returns; a failure is reported on ``status_fd``), reap until that child ends,
+    close the ``handed`` descriptors (the job's); its ``(wait status, rusage)``. Init
+    does nothing while its job runs: every page it wrote then would be copied."""
     try:
         pid = os.fork()
-    except BaseException:
+        if pid == 0:
+            try:
+                start()
+            except BaseException as exc:
+                jobinit._report(status_fd, f"E job: {jobinit._describe(exc)}")
+            os._exit(127)
+        while True:
+            wpid, status, usage = jobinit._wait4(-1)
+            if wpid == pid:
+                return status, usage
+    finally:
         _close(*handed)
-        raise
-    if pid == 0:
-        try:
-            start()
-        except BaseException as exc:
-            jobinit._report(status_fd, f"E job: {jobinit._describe(exc)}")
-        os._exit(127)
-    _close(*handed)
-    while True:
-        wpid, status, usage = jobinit._wait4(-1)
-        if wpid == pid:
-            return status, usage
 
 
 def _close(*fds: int) -> None:
     for fd in fds:
-        with contextlib.suppress(OSError):
+        try:  # noqa: SIM105 - contextlib.suppress costs init a few pages a job
             os.close(fd)
+        except OSError:
+            pass
 
 
 def _kill_the_rest() -> None:
@@ -434,28 +450,21 @@ def become_job(config: dict, status_fd: int, stdin_fd: int, out_w: int, err_w: i
     for fd, target in ((stdin_fd, 0), (out_w, 1), (err_w, 2)):
         os.dup2(fd, target)
     os.chdir(rootfs.JOB_DIR)
-    jobinit.drop_privileges(config)
-    for sig in (signal.SIGTERM, signal.SIGCHLD, signal.SIGXCPU):
-        signal.signal(sig, signal.SIG_DFL)
-    for sig in (signal.SIGPIPE, signal.SIGXFSZ):  # as a fresh interpreter has them
-        signal.signal(sig, signal.SIG_IGN)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    jobinit.drop_privileges(config, in_slot=True)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # (init's is the default)
     os.closerange(3, 1 << 20)  # the status pipe and anything else of the server's
-    _run(config["files"][os.path.basename(PROGRAM)], config["env"])
+    _run(config["files"][os.path.basename(PROGRAM)])
 
 
-def _run(source: bytes, env: dict) -> None:
-    """Run ``source`` as ``__main__`` the way ``python /job/main.py`` would, then exit."""
-    set_environ(env)
-    if _STDIO is None:
-        raise RuntimeError("the slot made no stdio streams")
+def _run(source: bytes) -> None:
+    """Run ``source`` as ``__main__`` the way ``python /job/main.py`` would, then exit;
+    in the state `_prepare_job_state` left (and the environment the server set)."""
+    module = _MAIN
+    if module is None:
+        raise RuntimeError("the slot prepared no job state")
     sys.stdin, sys.stdout, sys.stderr = _STDIO  # type: ignore[misc]
     sys.__stdin__, sys.__stdout__, sys.__stderr__ = _STDIO  # type: ignore[misc]
-    sys.argv = [PROGRAM]
     sys.path.insert(0, rootfs.JOB_DIR)
-    module = types.ModuleType("__main__")
-    module.__file__ = PROGRAM
-    module.__builtins__ = builtins
     sys.modules["__main__"] = module
     code = 0
     try:
@@ -475,17 +484,11 @@ def _run(source: bytes, env: dict) -> None:
     os._exit(_finish(code))
 
 
-_ENVIRON: dict = {}  # what set_environ last made os.environ
-
-
 def set_environ(env: dict) -> None:
-    """Make ``os.environ`` (and the C environment) exactly ``env``; the servers set their
-    jobs' usual environment once, so that a job finds it already in place."""
-    global _ENVIRON
-    if env != _ENVIRON:
-        os.environ.clear()
-        os.environ.update(env)
-        _ENVIRON = dict(env)
+    """Make ``os.environ`` (and the C environment) exactly ``env``: the servers set their
+    jobs' environment once, at start, so that every job finds it in place."""
+    os.environ.clear()
+    os.environ.update(env)
 
 
 def _exit_code(exc: SystemExit) -> int:

@@ -161,19 +161,23 @@ def _start_job(config: dict, status_fd: int) -> int:
     return pid
 
 
-def drop_privileges(config: dict) -> None:
+def drop_privileges(config: dict, *, in_slot: bool = False) -> None:
     """The job's own uid (before the limits: RLIMIT_NPROC does not bind root), its
     files in the working directory, no new privileges, its rlimits, its system-call
-    filter (`seccomp`, when the config asks for it)."""
+    filter (`seccomp`, when the config asks for it). ``in_slot``: a fork of a warm
+    slot's init, which is PID 1 of the job's PID namespace (its death kills the job:
+    no parent-death signal is needed) and has no_new_privs set already (inherited)."""
     uid = config["uid"]
     if uid > 0:
         os.setgroups([])
         os.setgid(uid)
         os.setuid(uid)
-    linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)  # cleared by setuid: set it after
+    if not in_slot:
+        linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)  # cleared by setuid: after it
     for name, data in config["files"].items():
         _write_file(name, data)
-    linux.prctl(linux.PR_SET_NO_NEW_PRIVS, 1)
+    if not in_slot:
+        linux.prctl(linux.PR_SET_NO_NEW_PRIVS, 1)
     for name, value in config["rlimits"].items():
         soft, hard = value if isinstance(value, tuple) else (value, value)
         resource.setrlimit(getattr(resource, name), (soft, hard))
@@ -184,14 +188,15 @@ def drop_privileges(config: dict) -> None:
 def _write_file(name: str, data: bytes) -> None:
     """``name`` (relative to the working directory) holding ``data``, as ``open(name,
     "wb")`` would make it; without a file object (a job's start-up pays for every one)."""
-    folder = os.path.dirname(name)
-    if folder:
-        os.makedirs(folder, exist_ok=True)
+    if "/" in name:
+        os.makedirs(os.path.dirname(name), exist_ok=True)
     fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
+        written = os.write(fd, data)
+        if written < len(data):  # (a pipe-sized write to a tmpfs is whole: rarely here)
+            view = memoryview(data)[written:]
+            while view:
+                view = view[os.write(fd, view) :]
     finally:
         os.close(fd)
 

@@ -7,6 +7,42 @@ from collections.abc import Callable
 
 import pytest
 
+# What a job starts with, as ``python /job/main.py`` would have it, then changes to all of
+# it: a fork of a warm slot must show the first line every time (nothing of a job's, nor
+# of the init it was forked from, reaches the next).
+_STARTING_STATE = """
+import os, signal, sys
+signals = ("SIGINT", "SIGTERM", "SIGCHLD", "SIGXCPU", "SIGPIPE", "SIGXFSZ", "SIGUSR1")
+handlers = [signal.getsignal(getattr(signal, s)) for s in signals]
+with open("/proc/self/status") as status:
+    nnp = [line.split()[1] for line in status if line.startswith("NoNewPrivs:")]
+print(sys.argv, __file__, [getattr(h, "name", getattr(h, "__name__", h)) for h in handlers],
+      nnp, "spoiled" in globals(), sys.path[0], sys.stdout.isatty())
+for s in signals[1:]:
+    signal.signal(getattr(signal, s), signal.SIG_IGN)
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+sys.argv.append("spoiled"); sys.path.insert(0, "/spoiled")
+globals()["spoiled"] = sys.modules["__main__"].spoiled = True
+"""
+STARTING_STATE = (
+    "['main.py'] /job/main.py ['default_int_handler', 'SIG_DFL', 'SIG_DFL', 'SIG_DFL', "
+    "'SIG_IGN', 'SIG_IGN', 'SIG_DFL'] ['1'] False /job False\n"
+)
+
+
+@pytest.fixture
+def starting_state() -> Callable[[object], None]:
+    """``starting_state(sandbox)``: three jobs in a row each start as a fresh interpreter
+    would (signal dispositions, argv, ``__main__``, no new privileges), though each
+    spoils all of it before it ends."""
+    return _check_starting_state
+
+
+def _check_starting_state(sandbox: object) -> None:
+    for _ in range(3):
+        result = sandbox.run(_STARTING_STATE, timeout_s=10, memory_mb=512)  # type: ignore[attr-defined]
+        assert (result.status, result.stdout) == ("ok", STARTING_STATE), result
+
 
 @pytest.fixture
 def memory_holds() -> Callable[[int, bytes], bool]:

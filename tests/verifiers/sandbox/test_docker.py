@@ -301,3 +301,7 @@ def test_a_forked_child_cannot_use_or_remove_the_parents_pool(client, sandbox) -
     assert set(sandbox.container_ids) == before
     assert {client.containers.get(cid).status for cid in before} == {"running"}
     assert sandbox.run("print(2)", timeout_s=5, memory_mb=256).stdout == "2\n"
+
+
+def test_each_job_starts_as_a_fresh_interpreter(sandbox, starting_state) -> None:  # type: ignore[no-untyped-def]
+    starting_state(sandbox)

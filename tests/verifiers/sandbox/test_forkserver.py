@@ -353,3 +353,8 @@ print(ascii(sys.stdin.read()))
     warm = sandbox.run(program, stdin="a\udc80b", **LIMITS)
     assert warm.status == fresh.status == "ok", (fresh, warm)
     assert warm.stdout == fresh.stdout == "PermissionError\n'a\\udced\\udcb2\\udc80b'\n"
+
+
+def test_each_job_starts_as_a_fresh_interpreter(sandbox: ForkServerSandbox, starting_state) -> None:  # type: ignore[no-untyped-def]
+    # (what init sets up once per slot, and what the job still sets itself)
+    starting_state(sandbox)

@@ -170,3 +170,8 @@ def test_plain_mode_reports_no_namespaces() -> None:
 
 def test_isolation_missing() -> None:
     assert Isolation(rlimits=True).missing(Isolation(network=True, rlimits=True)) == ("network",)
+
+
+def test_each_job_starts_as_a_fresh_interpreter(sandbox: LocalSandbox, starting_state) -> None:  # type: ignore[no-untyped-def]
+    # the reference the warm backends must match: a fresh `python /job/main.py`
+    starting_state(sandbox)
