@@ -9,10 +9,12 @@ Docker worker's do)::
     server (own mount + network namespace, read-only root, non-dumpable, warm imports)
     └── init (per slot, cloned as PID 1 of a new PID namespace, with network and IPC
         │    namespaces and a mount namespace holding a fresh /proc and one tmpfs seen at
-        │    /job, /tmp and /dev/shm; then the seccomp filter; runs one job after another,
-        │    and after each kills and reaps every process left and empties the tmpfs)
-        └── job (per job: setsid, own uid, no_new_privs, rlimits; init's seccomp filter)
-            -> exec(compile(program))
+        │    /job, /tmp and /dev/shm; what every job starts with (signal dispositions,
+        │    argv, an empty __main__, stdio streams), no_new_privs, the seccomp filter;
+        │    runs one job after another, and after each kills and reaps every process
+        │    left and empties the tmpfs)
+        └── job (per job: setsid, own uid, its files, rlimits; init's no_new_privs and
+            seccomp filter) -> exec(compile(program))
 
 The job is a fork of the pristine server (through init, which runs no job code), so
 nothing one job does reaches the next: init kills every process of its PID namespace
@@ -20,8 +22,9 @@ and empties /job, /tmp and /dev/shm before it reports a job done, a job that lea
 IPC objects in the slot's IPC namespace ends the slot (jobs cannot make POSIX message
 queues: RLIMIT_MSGQUEUE is 0), and neither the server nor init (root, non-dumpable, their
 sockets closed in every job) can be signalled, traced or written by a job. What is done
-once per slot rather than per job (the IPC namespace, the filter, the views' size) costs
-a job nothing: a fresh IPC namespace and a filter's JIT compilation were ~0.17 ms a job.
+once per slot rather than per job (the IPC namespace, the filter, the views' size, the
+interpreter state a job starts in) costs a job nothing: a fresh IPC namespace and a
+filter's JIT compilation were ~0.17 ms a job, the interpreter state ~0.1 ms.
 
 The server's socket (SOCK_SEQPACKET) takes ``b"s"`` and the views' size in bytes (ASCII
 digits) with one descriptor, the slot's end of a socket pair; the answer is ``b"p"`` with
