@@ -33,7 +33,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from stepscore.reasoning.trace import Trace
-from stepscore.verifiers.steps.claims import Carry, Link, find_claims, find_claims_after
+from stepscore.verifiers.steps.claims import Carry, Link, find_claims_after
 from stepscore.verifiers.steps.complex_claims import find_complex_claims
 from stepscore.verifiers.steps.counts import find_counts
 from stepscore.verifiers.steps.divisibility import find_divisibility
@@ -78,6 +78,9 @@ _RETRACTION = re.compile(
     re.IGNORECASE,
 )
 # "The base 7 number 321 = 3 \\cdot 49 + ...", "1011_2 = 8 + 2 + 1": positional notation.
+# A number of this many digits (commas between them or not) is not read: Python will not
+# convert it to an int by default, and nothing a step claims needs it.
+_TOO_LONG = re.compile(r"\d(?:,?\d){999}")
 _OTHER_BASE = re.compile(r"\bbase\b|_\{?\d|\\text\{\s*base", re.IGNORECASE)
 _MODULUS = re.compile(r"(?:\b[pb]?mod|\bmodulo|\bbase)\s*\{?\s*(\d{1,6})(?![\d.])", re.IGNORECASE)
 
@@ -159,8 +162,8 @@ def check_steps(trace: Trace, *, config: CheckConfig = _DEFAULT) -> list[StepVer
         return [StepVerdict(s.index, "unverifiable", (), why) for s in trace.steps]
     verdicts, carry = [], Carry()
     for step in trace.steps:
-        links, carry = find_claims_after(step.text, carry)
-        verdicts.append(_verdict(step.index, step.text, links, config))
+        verdict, carry = _checked(step.index, step.text, carry, config)
+        verdicts.append(verdict)
     return verdicts
 
 
@@ -170,7 +173,7 @@ def check_text(text: str, *, config: CheckConfig = _DEFAULT) -> StepVerdict:
     >>> check_text("20% of 50 is 10").status, check_text("x + 3 = 7").status
     ('verified', 'unverifiable')
     """
-    return _verdict(0, text, find_claims(text), config)
+    return _checked(0, text, Carry(), config)[0]
 
 
 def first_error(verdicts: Sequence[StepVerdict]) -> int | None:
@@ -179,6 +182,18 @@ def first_error(verdicts: Sequence[StepVerdict]) -> int | None:
         if verdict.status == "refuted":
             return position
     return None
+
+
+def _checked(index: int, text: str, carry: Carry, config: CheckConfig) -> tuple[StepVerdict, Carry]:
+    """One step's verdict and what it carries to the next; a step with numbers too large
+    to work with is unverifiable (and carries nothing), never an error."""
+    if _TOO_LONG.search(text):
+        return StepVerdict(index, "unverifiable", (), "a number too long to read"), Carry()
+    try:
+        links, after = find_claims_after(text, carry)
+        return _verdict(index, text, links, config), after
+    except OverflowError:  # a value beyond a float's range, where a float was needed
+        return StepVerdict(index, "unverifiable", (), "a value too large to check"), Carry()
 
 
 def _verdict(index: int, text: str, links: list[Link], config: CheckConfig) -> StepVerdict:

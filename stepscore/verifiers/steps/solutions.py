@@ -4,12 +4,15 @@
 `find_solutions` reads, inside one line of the step's LaTeX, an equation in a single
 unknown followed by an arrow (``\\Rightarrow``, ``\\implies``, ``\\Longrightarrow``) and
 then ``u = c`` for that unknown, with ``c`` an exact number (no decimals, no other
-letter, no ``\\pm``). Whatever the steps between, ``c`` must satisfy the equation: the
-claim stands when both sides agree at ``u = c`` and is refuted when they are defined and
-differ. An equation with a relation other than ``=``, a decimal (maybe rounded), a
-function letter (``f(x) = 3 \\Rightarrow x = 2`` may name a point, not a solution) or a
-side the grammar cannot read is not read, and neither is a value where a side is
-undefined.
+letter, no ``\\pm``); and the same across two lines of LaTeX in a row, the equation
+alone on the first and ``u = c`` opening the second, where nothing but a connective
+stands between them (``$$4y = 260,$$ and thus, $$y = 40.$$``; ``so``, ``hence``, ``we
+get``, ...; or nothing at all: the next row of a display). Whatever the steps between,
+``c`` must satisfy the equation: the claim stands when both sides agree at ``u = c``
+and is refuted when they are defined and differ. An equation with a relation other
+than ``=``, a decimal (maybe rounded), a function letter (``f(x) = 3 \\Rightarrow x =
+2`` may name a point, not a solution) or a side the grammar cannot read is not read,
+and neither is a value where a side is undefined.
 
 >>> step = "\\\\(\\\\frac{6}{10} = \\\\frac{x}{8 - x} \\\\Rightarrow x = 3\\\\)"
 >>> [s.status for s in find_solutions(step)]
@@ -39,6 +42,19 @@ from stepscore.verifiers.steps.recompute import DecidedLink
 __all__ = ["find_solutions"]
 
 _ARROW = re.compile(r"\\(?:Rightarrow|implies|Longrightarrow)\b")
+# What may stand between an equation's line and the next, which gives its solution: a
+# connective alone ("and thus,", "so", "which gives", "solving for x, we get:").
+# (Nothing but punctuation is not one: "$x + 3 = 6$, $x = 2$" may list cases.)
+_CONNECTIVE = re.compile(
+    r"\s*(?:[,.;:]?\s*(?:and\s+)?(?:so|thus|hence|therefore|then|giving|gives|yields|i\.e\."
+    r"|(?:which|this|that)\s+(?:gives|yields|means|simplifies\s+to)"
+    r"|(?:solving(?:\s+for\s+\$?[A-Za-z]\$?)?\s*,?\s*)?we\s+(?:get|have|find|obtain))"
+    r"\s*(?:,|:|that)?\s*)?",
+    re.IGNORECASE,
+)
+_ALTERNATIVE = re.compile(r"\bor\b", re.IGNORECASE)
+_LARGEST = 1 << 4096  # a value beyond this is not read (nor written out)
+_END_PUNCTUATION = " \t,.;:&"
 # Where the value after "u =" ends: another relation, a word, a new clause.
 _VALUE_END = re.compile(r"\\approx|,|;|\\text|\\mbox|\\q?quad|\\\\|\\pm|\\mp|\bor\b|\band\b")
 # What evaluating a side may raise where it has no exact value: not decided.
@@ -47,30 +63,63 @@ _NO_VALUE = (TooLarge, Undefined, ZeroDivisionError, OverflowError, ValueError, 
 
 def find_solutions(text: str) -> list[DecidedLink]:
     """Each ``equation \\Rightarrow u = c`` of ``text``, decided (see the module docstring)."""
-    if "=" not in text or _ARROW.search(text) is None or function_letters(text):
+    if "=" not in text or function_letters(text):
         return []
-    out = []
-    for line, offset, _ in math_lines(text):
+    lines = math_lines(text)
+    out = _across_lines(lines)
+    if _ARROW.search(text) is None:
+        return out
+    for line, offset, _ in lines:
         pieces = [(m.start(), m.end()) for m in _ARROW.finditer(line)]
         bounds = [0] + [end for _, end in pieces]
         ends = [start for start, _ in pieces] + [len(line)]
         parts = [(line[a:b], offset + a) for a, b in zip(bounds, ends, strict=True)]
         for (before, at), (after, after_at) in itertools.pairwise(parts):
-            equation = _one_equation(before)
-            if equation is None:
-                continue
-            left, right, unknown = equation
-            value = _value_for(after, unknown)
-            if value is None:
-                continue
-            decided = _decide(left, right, unknown, value)
-            if decided is None:
-                continue
-            status, reason = decided
-            end = after_at + len(after.rstrip())
-            claim = f"{unknown} = {value}"
-            out.append(DecidedLink(at, end, before.strip(), claim, status, reason))
+            link = _solved(before, at, after, after_at)
+            if link is not None:
+                out.append(link)
     return out
+
+
+def _across_lines(lines: tuple[tuple[str, int, str | None], ...]) -> list[DecidedLink]:
+    """An equation alone on a line, then ``u = c`` opening the next line, with at most a
+    connective between them."""
+    out = []
+    gaps = [gap for _, _, gap in lines[1:]] + [None]
+    for k, ((before, at, _), (after, after_at, gap)) in enumerate(itertools.pairwise(lines)):
+        if gap is None or _CONNECTIVE.fullmatch(gap) is None:
+            continue
+        if any(_ALTERNATIVE.search(g or "") for g in (lines[k][2], gaps[k + 1])):
+            continue  # "x + 3 = 6 or x + 3 = -6, so x = 3 or x = -9": paired by position
+        equation = before.strip(_END_PUNCTUATION)
+        if not equation or before.lstrip(" \t&").startswith("=") or _is_value(equation):
+            continue  # a line that continues the one before it, or a value ("x = 0, x = 9")
+        link = _solved(equation, at, after.rstrip(_END_PUNCTUATION), after_at)
+        if link is not None:
+            out.append(link)
+    return out
+
+
+def _is_value(piece: str) -> bool:
+    """Whether ``piece`` gives one letter an exact value (``x = 0``): a solution already."""
+    return _value_for(piece) is not None
+
+
+def _solved(before: str, at: int, after: str, after_at: int) -> DecidedLink | None:
+    """``before`` (one equation in one unknown) solved by ``after`` (``u = c``), decided."""
+    equation = _one_equation(before)
+    if equation is None:
+        return None
+    left, right, unknown = equation
+    value = _value_for(after, unknown)
+    if value is None:
+        return None
+    decided = _decide(left, right, unknown, value)
+    if decided is None:
+        return None
+    status, reason = decided
+    end = after_at + len(after.rstrip())
+    return DecidedLink(at, end, before.strip(), f"{unknown} = {value}", status, reason)
 
 
 def _one_equation(piece: str) -> tuple[Expression, Expression, str] | None:
@@ -87,23 +136,31 @@ def _one_equation(piece: str) -> tuple[Expression, Expression, str] | None:
     return left, right, next(iter(names))
 
 
-def _value_for(piece: str, unknown: str) -> Fraction | None:
+def _value_for(piece: str, unknown: str | None = None) -> Fraction | None:
     """The exact value ``piece`` gives ``unknown`` (``x = \\frac{24}{15} = \\frac{8}{5}``:
-    the first one), or None."""
+    the first one; any one letter when ``unknown`` is None), or None."""
     sides = piece.split("=")
     if len(sides) < 2:
         return None
     named = compile_side(sides[0])
-    if named is None or named.tree != ("var", unknown):
+    if named is None or named.tree[0] != "var" or unknown not in (None, named.tree[1]):
         return None
-    value = compile_side(_VALUE_END.split(sides[1], maxsplit=1)[0])
+    end = _VALUE_END.search(sides[1])
+    if end is not None and end.group() in ("\\pm", "\\mp"):
+        return None  # "x = 2 \\pm 3": two values
+    value = compile_side(sides[1] if end is None else sides[1][: end.start()])
     if value is None or value.variables or value.inexact:
         return None
     try:
         number = evaluate(value, {})
     except _NO_VALUE:
         return None
-    return number if isinstance(number, Fraction) else None
+    if (
+        not isinstance(number, Fraction)
+        or max(abs(number.numerator), number.denominator) > _LARGEST
+    ):
+        return None  # (nor written out: a str() of it could exceed Python's digit limit)
+    return number
 
 
 def _decide(
@@ -120,4 +177,11 @@ def _decide(
         return None
     if a == b:
         return "verified", "the value satisfies the equation"
-    return "refuted", f"at {unknown} = {value} the equation reads {a} = {b}"
+    return "refuted", f"at {unknown} = {value} the equation reads {_shown(a)} = {_shown(b)}"
+
+
+def _shown(number: Fraction) -> str:
+    """``number`` as written in a reason; one too long to write, by its size."""
+    if max(abs(number.numerator), number.denominator) > _LARGEST:
+        return "a number of over 1,200 digits"
+    return str(number)

@@ -169,6 +169,25 @@ def test_random_text_never_raises(text: str) -> None:
     assert verdict.status in ("verified", "refuted", "unverifiable")
 
 
+# Numbers beyond Python's default int/str limit (4,300 digits) or a float's range, in the
+# places a model may write them: each step still gets a verdict (these raised before).
+HUGE = [
+    "Cost = $3.5 * " + "1" * 5000 + " = $5",
+    "Total = " + ",".join(["123"] * 1500) + " + 1 = 7",
+    "\\[ S = (10^{3000})^2 \\times \\frac{6}{11} \\] \\[ S = 9 \\times 6 \\]",
+    "\\(x^2 = 7^{6000} \\Rightarrow x = 3\\)",
+    "\\(x + 1 = 2 \\Rightarrow x = 7^{6000}\\)",
+]
+
+
+@pytest.mark.parametrize("text", HUGE)
+def test_huge_numbers_get_a_verdict(text: str) -> None:
+    verdict = check_text(text)
+    assert verdict.status in ("verified", "refuted", "unverifiable"), verdict
+    trace = _trace(text, "3 + 4 = 8")
+    assert [v.status for v in check_steps(trace)][1] == "refuted"  # the next step is checked
+
+
 _OPS = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b}
 
 

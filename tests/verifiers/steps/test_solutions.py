@@ -13,6 +13,11 @@ SOLVED_RIGHT = [
     "\\[ x^2 = 49 \\Rightarrow x = -7 \\]",  # one root of two: it still satisfies it
     "So \\(2^n = 64 \\Longrightarrow n = 6\\).",
     "\\(\\frac{1}{a} = -\\frac{1}{2} \\Rightarrow a = -2\\)",
+    # across two lines of LaTeX, a connective (or nothing) between them
+    "$$900 - 4y = 640,$$ which simplifies to: $$4y = 260,$$ and thus, $$y = 65.$$",
+    "\\[ 2x = 10 \\\\ x = 5 \\]",  # the next row of a display
+    "Then \\(3x - 1 = 8\\), so \\(x = 3\\).",
+    "We have \\(x^2 = 49\\). Solving, we get \\(x = 7\\).",
 ]
 # From ProcessBench (math) steps labelled as the first error.
 SOLVED_WRONG = [
@@ -20,6 +25,10 @@ SOLVED_WRONG = [
     "\\frac{6}{10} = \\frac{x}{8 - x} \\Rightarrow x = \\frac{24}{15} = \\frac{8}{5}\\).",
     "\\[ a^{-1} = -\\frac{1}{2} \\Rightarrow a = \\boxed{\\frac{2}{1}} \\]",
     "\\(2x + 3 = 11 \\implies x = 5\\)",
+    # ProcessBench math-445, step 5 (the first error): 4y = 260 does not give y = 40
+    "The correct simplification should be: $$900 - 4y = 640,$$ which simplifies to: "
+    "$$4y = 260,$$ and thus, $$y = 40.$$",
+    "Then \\(3x - 1 = 8\\), hence \\(x = 4\\).",
 ]
 NOT_READ = [
     "\\(x^2 = 4 \\Rightarrow x = \\pm 2\\)",  # two values at once
@@ -30,6 +39,12 @@ NOT_READ = [
     "\\(2x + 1 > 5 \\Rightarrow x = 3\\)",  # an inequality
     "\\(\\frac{1}{x - 2} = 1 \\Rightarrow x = 2\\)",  # undefined there: not decided
     "\\(x = 2 \\Rightarrow y = 5\\)",  # another letter
+    "\\((x-2)^2 = 9 \\Rightarrow x = 2 \\pm 3\\)",  # two values (not x = 2)
+    # across lines: alternatives paired by position, a list of values, no connective
+    "so $x+3 = 6$ or $x+3 = -6$, so $x=3$ or $x=-9$.",
+    "The solutions are \\(x = 0\\), \\(x = 9\\), and \\(x = -8\\).",
+    "\\(3x = 9\\) and \\(x = 4\\)",
+    "\\(3x = 9\\), \\(x = 4\\)",
 ]
 
 
@@ -49,3 +64,9 @@ def test_a_value_that_does_not_is_refuted(text: str) -> None:
 @pytest.mark.parametrize("text", NOT_READ)
 def test_what_is_not_one_exact_equation_and_its_value_is_not_read(text: str) -> None:
     assert find_solutions(text) == []
+
+
+def test_a_value_too_large_to_write_out_is_named_by_its_size() -> None:
+    (link,) = find_solutions("\\(x^2 = 7^{6000} \\Rightarrow x = 3\\)")
+    assert link.status == "refuted" and "over 1,200 digits" in link.reason
+    assert find_solutions("\\(x + 1 = 2 \\Rightarrow x = 7^{6000}\\)") == []
