@@ -40,7 +40,7 @@ from stepscore.verifiers.steps.divisibility import find_divisibility
 from stepscore.verifiers.steps.equations import decide_transition, find_transitions
 from stepscore.verifiers.steps.factorizations import find_factorizations
 from stepscore.verifiers.steps.function_claims import find_function_claims
-from stepscore.verifiers.steps.identities import decide_rewrite, find_rewrites
+from stepscore.verifiers.steps.identities import closing_piece, decide_rewrite, find_rewrites
 from stepscore.verifiers.steps.named import find_named_values
 from stepscore.verifiers.steps.recompute import DIFFERS, recompute
 from stepscore.verifiers.steps.remainder import remainder_outcome
@@ -160,10 +160,11 @@ def check_steps(trace: Trace, *, config: CheckConfig = _DEFAULT) -> list[StepVer
     if trace.kind != "cot":
         why = f"{trace.kind} traces are not checked step by step here"
         return [StepVerdict(s.index, "unverifiable", (), why) for s in trace.steps]
-    verdicts, carry = [], Carry()
+    verdicts, carry, opening = [], Carry(), None
     for step in trace.steps:
-        verdict, carry = _checked(step.index, step.text, carry, config)
+        verdict, carry = _checked(step.index, step.text, carry, config, opening)
         verdicts.append(verdict)
+        opening = closing_piece(step.text)  # what a step that opens with "= ..." continues
     return verdicts
 
 
@@ -184,23 +185,28 @@ def first_error(verdicts: Sequence[StepVerdict]) -> int | None:
     return None
 
 
-def _checked(index: int, text: str, carry: Carry, config: CheckConfig) -> tuple[StepVerdict, Carry]:
-    """One step's verdict and what it carries to the next; a step with numbers too large
-    to work with is unverifiable (and carries nothing), never an error."""
+def _checked(
+    index: int, text: str, carry: Carry, config: CheckConfig, opening: str | None = None
+) -> tuple[StepVerdict, Carry]:
+    """One step's verdict and what it carries to the next (``opening``: the expression
+    the step before ended on); a step with numbers too large to work with is
+    unverifiable (and carries nothing), never an error."""
     if _TOO_LONG.search(text):
         return StepVerdict(index, "unverifiable", (), "a number too long to read"), Carry()
     try:
         links, after = find_claims_after(text, carry)
-        return _verdict(index, text, links, config), after
+        return _verdict(index, text, links, config, opening), after
     except OverflowError:  # a value beyond a float's range, where a float was needed
         return StepVerdict(index, "unverifiable", (), "a value too large to check"), Carry()
 
 
-def _verdict(index: int, text: str, links: list[Link], config: CheckConfig) -> StepVerdict:
+def _verdict(
+    index: int, text: str, links: list[Link], config: CheckConfig, opening: str | None = None
+) -> StepVerdict:
     if not config.soft_equals:
         links = [link for link in links if link.relation.isalpha() is False]
     signalled = _ROUNDING.search(text) is not None
-    rewrites = _rewrite_claims(text) + [
+    rewrites = _rewrite_claims(text, opening) + [
         Claim((n.start, n.end), n.left, n.right, None, None, n.status, n.reason)
         for n in find_named_values(
             text,
@@ -248,11 +254,13 @@ def _forgive_retracted(claims: list[Claim], text: str) -> list[Claim]:
     return out
 
 
-def _rewrite_claims(text: str) -> list[Claim]:
-    """Symbolic rewrites (``(x+1)^2 = x^2 + 2x + 1``), decided at random points, and claims
-    written with functions or moduli (``\\tan 45^\\circ = 1``, ``2^{10} \\equiv 1 \\pmod{11}``)."""
+def _rewrite_claims(text: str, opening: str | None = None) -> list[Claim]:
+    """Symbolic rewrites (``(x+1)^2 = x^2 + 2x + 1``, and of ``opening``, what the step
+    before ended on, by a step that opens with ``= ...``), decided at random points, and
+    claims written with functions or moduli (``\\tan 45^\\circ = 1``, ``2^{10} \\equiv 1
+    \\pmod{11}``)."""
     claims = []
-    for rewrite in find_rewrites(text) + find_factorizations(text):
+    for rewrite in find_rewrites(text, opening) + find_factorizations(text):
         status, _, _, reason = decide_rewrite(rewrite)
         span = (rewrite.start, rewrite.end)
         claims.append(Claim(span, rewrite.left, rewrite.right, None, None, status, reason))

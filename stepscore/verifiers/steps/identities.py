@@ -40,6 +40,7 @@ from stepscore.verifiers.steps.recompute import Outcome
 __all__ = [
     "RELATION_BREAK",
     "Rewrite",
+    "closing_piece",
     "compile_side",
     "decide_rewrite",
     "find_rewrites",
@@ -83,17 +84,39 @@ class Rewrite:
     right: str
 
 
-def find_rewrites(text: str) -> list[Rewrite]:
-    """The rewrite links of ``text``'s LaTeX, in order (see the module docstring)."""
+def find_rewrites(text: str, opening: str | None = None) -> list[Rewrite]:
+    """The rewrite links of ``text``'s LaTeX, in order (see the module docstring);
+    ``opening``: what the step before ended on (`closing_piece`), which a first line
+    that opens with ``=`` continues (its link is spanned from the step's start)."""
     if "=" not in text:
         return []
     out: list[Rewrite] = []
-    previous: tuple[str, int] | None = None  # the last piece of the previous line
-    functions = function_letters(text)
-    for line, offset, gap in math_lines(text):
-        adjacent = gap is not None and not gap.strip()
+    # the last piece of the previous line
+    previous: tuple[str, int] | None = None if opening is None else (opening, 0)
+    functions = function_letters(text + (opening or ""))
+    for k, (line, offset, gap) in enumerate(math_lines(text)):
+        adjacent = gap is not None and (k == 0 or not gap.strip())
         previous = _chain((line, offset), previous if adjacent else None, functions, out)
     return out
+
+
+_CLOSED = re.compile(r"\s*(?:\\\]|\\\)|\$\$?|\\end\{[a-z]+\*?\})?\s*[.,;:]?\s*$")
+
+
+def closing_piece(text: str) -> str | None:
+    """The expression ``text`` ends on, when it ends on a line of LaTeX that is one chain
+    of ``=`` (``\\[ ... = (t + 2)(t - 1) \\]``) with nothing after it but punctuation:
+    what a next step that opens with ``= ...`` continues."""
+    lines = math_lines(text)
+    if not lines:
+        return None
+    line, offset, _ = lines[-1]
+    if _CLOSED.fullmatch(text, offset + len(line)) is None:
+        return None
+    segments = split_relations(line, offset)
+    if len(segments) != 1 or len(segments[0]) < 2 or not segments[0][-1][0].strip():
+        return None
+    return segments[0][-1][0]
 
 
 @functools.lru_cache(maxsize=64)  # each step's lines are read by three finders

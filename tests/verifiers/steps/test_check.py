@@ -150,6 +150,24 @@ def test_named_sum_is_carried_one_step_only() -> None:
     assert first_error(check_steps(trace)) is None
 
 
+# ProcessBench math-5, steps 3 and 4: the step opens with "=" and continues the expression
+# the step before ended on; (t + 2)(t - 1) is t^2 + t - 2, not t^2 - t - 2.
+_ENDS_ON = (
+    "Next: \\[ ((t) \\Join (t+2)) - ((t+1) \\Join (t+1)) = (t + 2)(t - 1) - (t + 3)(t - 2) \\]"
+)
+_OPENS_WITH = "Let's simplify the expression: \\[ = (t^2 {} - 2) - (t^2 + 3t - 2t - 6) \\]"
+
+
+def test_a_step_that_opens_with_equals_continues_the_one_before() -> None:
+    assert first_error(check_steps(_trace(_ENDS_ON, _OPENS_WITH.format("- t")))) == 1
+    assert first_error(check_steps(_trace(_ENDS_ON, _OPENS_WITH.format("+ t")))) is None
+    # not when the step before ends on words, or it is not the step before
+    ends_on_words = _ENDS_ON.replace("\\]", "\\] as the problem defines it.")
+    assert check_steps(_trace(ends_on_words, _OPENS_WITH.format("- t")))[1].status != "refuted"
+    trace = _trace(_ENDS_ON, "We go on.", _OPENS_WITH.format("- t"))
+    assert check_steps(trace)[2].status != "refuted"
+
+
 def test_non_cot_traces_are_unverifiable() -> None:
     trace = Trace(text="x = 1 + 1", steps=(Step("x = 1 + 1", 0, 9, 0, kind="code"),), kind="pot")
     assert [v.status for v in check_steps(trace)] == ["unverifiable"]
