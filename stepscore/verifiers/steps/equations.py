@@ -35,17 +35,19 @@ from stepscore.verifiers.steps.identities import (
 )
 from stepscore.verifiers.steps.recompute import Outcome
 
-__all__ = ["Transition", "decide_transition", "find_transitions", "node_degree"]
+__all__ = ["CONNECTIVE", "Transition", "decide_transition", "find_transitions", "node_degree"]
 
 MAX_DEGREE = 12
 # Words that join one form of an equation to the next ("This simplifies to:", "we get").
-_CONNECTIVE = re.compile(
+CONNECTIVE = re.compile(
     r"(?:[\s,.:;$]|\bwhich\b|\bthis\b|\bthat\b|\bwe\b|\bthen\b|\bso\b|\bthus\b|\bhence\b"
     r"|\bnow\b|\bit\b|\bsimplif\w*|\bgives?\b|\bget\b|\bobtain\b|\byields?\b|\bbecomes?\b"
     r"|\bexpand\w*|\bfactor\w*|\brearrang\w*|\bcombin\w*|\bcollect\w*|\bmov\w*|\bsubtract\w*"
     r"|\badd\w*|\bdivid\w*|\bmultipl\w*|\bboth\b|\bsides?\b|\bby\b|\bfrom\b|\bto\b|\bterms?\b"
     r"|\blike\b|\bthe\b|\bequation\b|\bgiving\b|\bfurther\b|\bas\b|\d+|\bhave\b"
-    r"|\b(?:left|right)-hand\b|\band\b(?=\s+(?:simplif|combin|rearrang|collect|expand|factor))"
+    r"|\bsolv\w*|\bfind\b|\bfor\b"
+    r"|\b(?:left|right)-hand\b"
+    r"|\band\b(?=\s+(?:simplif|combin|rearrang|collect|expand|factor|so|thus|hence|therefore))"
     r")*",
     re.IGNORECASE,
 )
@@ -90,7 +92,7 @@ def find_transitions(text: str) -> list[Transition]:
 def _follows(previous: _Equation, current: _Equation, gap: str | None) -> bool:
     """Whether ``current`` rewrites ``previous``: joined by no words or connective words,
     in the same unknown, of the same degree, and not a list of values (``x = 0, x = 9``)."""
-    if gap is None or _CONNECTIVE.fullmatch(gap) is None:
+    if gap is None or CONNECTIVE.fullmatch(gap) is None:
         return False
     if _solved(previous[0], previous[1]):
         return False  # "x = 0, x = 9", "x = \\frac{5 + 3}{2} \\] \\[ x = \\frac{5 - 3}{2}": values

@@ -5,9 +5,10 @@
 unknown followed by an arrow (``\\Rightarrow``, ``\\implies``, ``\\Longrightarrow``) and
 then ``u = c`` for that unknown, with ``c`` an exact number (no decimals, no other
 letter, no ``\\pm``); and the same across two lines of LaTeX in a row, the equation
-alone on the first and ``u = c`` opening the second, where nothing but a connective
-stands between them (``$$4y = 260,$$ and thus, $$y = 40.$$``; ``so``, ``hence``, ``we
-get``, ...; or nothing at all: the next row of a display). Whatever the steps between,
+alone on the first and ``u = c`` opening the second, with nothing between them but
+the connective words `equations` reads between rewritten lines (``$$4y = 260,$$ and
+thus, $$y = 40.$$``; "so", "hence", "solving for x, we find"), unless a line is a
+value itself (``x = 0, x = 9``) or an "or" pairs alternatives. Whatever the steps between,
 ``c`` must satisfy the equation: the claim stands when both sides agree at ``u = c``
 and is refuted when they are defined and differ. An equation with a relation other
 than ``=``, a decimal (maybe rounded), a function letter (``f(x) = 3 \\Rightarrow x =
@@ -31,6 +32,7 @@ from fractions import Fraction
 
 from stepscore.verifiers.math.arithmetic import TooLarge, Undefined, evaluate
 from stepscore.verifiers.math.expression import Expression
+from stepscore.verifiers.steps.equations import CONNECTIVE
 from stepscore.verifiers.steps.identities import (
     RELATION_BREAK,
     compile_side,
@@ -42,16 +44,6 @@ from stepscore.verifiers.steps.recompute import DecidedLink
 __all__ = ["find_solutions"]
 
 _ARROW = re.compile(r"\\(?:Rightarrow|implies|Longrightarrow)\b")
-# What may stand between an equation's line and the next, which gives its solution: a
-# connective alone ("and thus,", "so", "which gives", "solving for x, we get:").
-# (Nothing but punctuation is not one: "$x + 3 = 6$, $x = 2$" may list cases.)
-_CONNECTIVE = re.compile(
-    r"\s*(?:[,.;:]?\s*(?:and\s+)?(?:so|thus|hence|therefore|then|giving|gives|yields|i\.e\."
-    r"|(?:which|this|that)\s+(?:gives|yields|means|simplifies\s+to)"
-    r"|(?:solving(?:\s+for\s+\$?[A-Za-z]\$?)?\s*,?\s*)?we\s+(?:get|have|find|obtain))"
-    r"\s*(?:,|:|that)?\s*)?",
-    re.IGNORECASE,
-)
 _ALTERNATIVE = re.compile(r"\bor\b", re.IGNORECASE)
 _LARGEST = 1 << 4096  # a value beyond this is not read (nor written out)
 _END_PUNCTUATION = " \t,.;:&"
@@ -87,7 +79,7 @@ def _across_lines(lines: tuple[tuple[str, int, str | None], ...]) -> list[Decide
     out = []
     gaps = [gap for _, _, gap in lines[1:]] + [None]
     for k, ((before, at, _), (after, after_at, gap)) in enumerate(itertools.pairwise(lines)):
-        if gap is None or _CONNECTIVE.fullmatch(gap) is None:
+        if gap is None or CONNECTIVE.fullmatch(gap) is None:
             continue
         if any(_ALTERNATIVE.search(g or "") for g in (lines[k][2], gaps[k + 1])):
             continue  # "x + 3 = 6 or x + 3 = -6, so x = 3 or x = -9": paired by position

@@ -29,6 +29,7 @@ SOLVED_WRONG = [
     "The correct simplification should be: $$900 - 4y = 640,$$ which simplifies to: "
     "$$4y = 260,$$ and thus, $$y = 40.$$",
     "Then \\(3x - 1 = 8\\), hence \\(x = 4\\).",
+    "Solving \\(4x - 2x = 8\\), we find \\(x = -2\\).",  # MATH's reference, as written
 ]
 NOT_READ = [
     "\\(x^2 = 4 \\Rightarrow x = \\pm 2\\)",  # two values at once
@@ -44,7 +45,6 @@ NOT_READ = [
     "so $x+3 = 6$ or $x+3 = -6$, so $x=3$ or $x=-9$.",
     "The solutions are \\(x = 0\\), \\(x = 9\\), and \\(x = -8\\).",
     "\\(3x = 9\\) and \\(x = 4\\)",
-    "\\(3x = 9\\), \\(x = 4\\)",
 ]
 
 
