@@ -40,7 +40,7 @@ from stepscore.verifiers.steps.divisibility import find_divisibility
 from stepscore.verifiers.steps.equations import decide_transition, find_transitions
 from stepscore.verifiers.steps.factorizations import find_factorizations
 from stepscore.verifiers.steps.function_claims import find_function_claims
-from stepscore.verifiers.steps.identities import closing_piece, decide_rewrite, find_rewrites
+from stepscore.verifiers.steps.identities import closing_line, decide_rewrite, find_rewrites
 from stepscore.verifiers.steps.named import find_named_values
 from stepscore.verifiers.steps.recompute import DIFFERS, recompute
 from stepscore.verifiers.steps.remainder import remainder_outcome
@@ -164,7 +164,7 @@ def check_steps(trace: Trace, *, config: CheckConfig = _DEFAULT) -> list[StepVer
     for step in trace.steps:
         verdict, carry = _checked(step.index, step.text, carry, config, opening)
         verdicts.append(verdict)
-        opening = closing_piece(step.text)  # what a step that opens with "= ..." continues
+        opening = closing_line(step.text)  # what a next step may go on from
     return verdicts
 
 
@@ -188,8 +188,8 @@ def first_error(verdicts: Sequence[StepVerdict]) -> int | None:
 def _checked(
     index: int, text: str, carry: Carry, config: CheckConfig, opening: str | None = None
 ) -> tuple[StepVerdict, Carry]:
-    """One step's verdict and what it carries to the next (``opening``: the expression
-    the step before ended on); a step with numbers too large to work with is
+    """One step's verdict and what it carries to the next (``opening``: the line of
+    LaTeX the step before ended on); a step with numbers too large to work with is
     unverifiable (and carries nothing), never an error."""
     if _TOO_LONG.search(text):
         return StepVerdict(index, "unverifiable", (), "a number too long to read"), Carry()
@@ -255,16 +255,16 @@ def _forgive_retracted(claims: list[Claim], text: str) -> list[Claim]:
 
 
 def _rewrite_claims(text: str, opening: str | None = None) -> list[Claim]:
-    """Symbolic rewrites (``(x+1)^2 = x^2 + 2x + 1``, and of ``opening``, what the step
-    before ended on, by a step that opens with ``= ...``), decided at random points, and
-    claims written with functions or moduli (``\\tan 45^\\circ = 1``, ``2^{10} \\equiv 1
-    \\pmod{11}``)."""
+    """Symbolic rewrites (``(x+1)^2 = x^2 + 2x + 1``; ``opening``: the line of LaTeX the
+    step before ended on, which a step that opens with ``= ...`` or "This simplifies to:
+    ..." goes on from), decided at random points, and claims written with functions or
+    moduli (``\\tan 45^\\circ = 1``, ``2^{10} \\equiv 1 \\pmod{11}``)."""
     claims = []
     for rewrite in find_rewrites(text, opening) + find_factorizations(text):
         status, _, _, reason = decide_rewrite(rewrite)
         span = (rewrite.start, rewrite.end)
         claims.append(Claim(span, rewrite.left, rewrite.right, None, None, status, reason))
-    for move in find_transitions(text):
+    for move in find_transitions(text, opening):
         status, _, _, reason = decide_transition(move)
         before, after = " = ".join(move.before), " = ".join(move.after)
         claims.append(Claim((move.start, move.end), before, after, None, None, status, reason))

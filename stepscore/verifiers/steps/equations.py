@@ -25,6 +25,7 @@ from stepscore.verifiers.math.arithmetic import proportional
 from stepscore.verifiers.math.config import MathConfig
 from stepscore.verifiers.math.expression import Expression, Node
 from stepscore.verifiers.steps.identities import (
+    LIST_JOIN,
     RELATION_BREAK,
     Rewrite,
     compile_side,
@@ -72,21 +73,43 @@ class Transition:
     after: tuple[str, str]
 
 
-def find_transitions(text: str) -> list[Transition]:
-    """Consecutive one-unknown equations of equal degree (see the module docstring)."""
-    if text.count("=") < 2:
+def find_transitions(text: str, before: str | None = None) -> list[Transition]:
+    """Consecutive one-unknown equations of equal degree (see the module docstring);
+    ``before``: the line of LaTeX the step before ended on, which the step's first line
+    may rewrite ("This further simplifies to: ..."; spanned from the step's start)."""
+    if text.count("=") + (before or "").count("=") < 2:
         return []
-    functions = function_letters(text)
+    functions = function_letters(text + (before or ""))
     out: list[Transition] = []
-    previous: _Equation | None = None
-    for line, offset, gap in math_lines(text):
+    previous = None if before is None else _equation(before, 0, functions)
+    lines = math_lines(text)
+    for k, (line, offset, gap) in enumerate(lines):
         current = _equation(line, offset, functions)
-        if current is not None and previous is not None and _follows(previous, current, gap):
+        if (
+            current is not None
+            and previous is not None
+            and _follows(previous, current, gap)
+            and not _listed(lines, k)
+        ):
             out.append(
                 Transition(previous[3], offset + len(line.rstrip()), previous[0], current[0])
             )
         previous = current if line.strip() else previous
     return out
+
+
+def _listed(lines: tuple[tuple[str, int, str | None], ...], k: int) -> bool:
+    """Whether line ``k`` is an item of a list: followed, through commas alone, by "and"
+    or "or" and another line ("$A$, $B$, and $C$")."""
+    for _, _, gap in lines[k + 1 :]:
+        if gap is None or LIST_JOIN.fullmatch(gap):
+            return gap is not None
+        if _COMMA.fullmatch(gap) is None:
+            return False
+    return False
+
+
+_COMMA = re.compile(r"\s*,?\s*")
 
 
 def _follows(previous: _Equation, current: _Equation, gap: str | None) -> bool:

@@ -38,9 +38,10 @@ from stepscore.verifiers.math.expression import Expression, compile_expression
 from stepscore.verifiers.steps.recompute import Outcome
 
 __all__ = [
+    "LIST_JOIN",
     "RELATION_BREAK",
     "Rewrite",
-    "closing_piece",
+    "closing_line",
     "compile_side",
     "decide_rewrite",
     "find_rewrites",
@@ -59,6 +60,9 @@ _MATH = re.compile(
     re.DOTALL,
 )
 _LINE = re.compile(r"\\\\|\n")
+# What joins the last items of a list of equations ("$A$, $B$, and $C$", "$A$ or $B$"),
+# not two lines of a derivation.
+LIST_JOIN = re.compile(r"\s*,?\s*(?:and|or)\s*", re.IGNORECASE)
 # Anything that is not "=" between two expressions ends a chain.
 RELATION_BREAK = re.compile(
     r"<|>|\\[lg]eq?\b|\\neq?\b|\\approx\b|\\equiv\b|\\sim|\\implies\b|\\iff\b|\\Rightarrow\b"
@@ -84,16 +88,17 @@ class Rewrite:
     right: str
 
 
-def find_rewrites(text: str, opening: str | None = None) -> list[Rewrite]:
+def find_rewrites(text: str, before: str | None = None) -> list[Rewrite]:
     """The rewrite links of ``text``'s LaTeX, in order (see the module docstring);
-    ``opening``: what the step before ended on (`closing_piece`), which a first line
-    that opens with ``=`` continues (its link is spanned from the step's start)."""
+    ``before``: the line of LaTeX the step before ended on (`closing_line`), whose last
+    piece a first line that opens with ``=`` continues (spanned from the step's start)."""
     if "=" not in text:
         return []
     out: list[Rewrite] = []
     # the last piece of the previous line
+    opening = None if before is None else _last_piece(before)
     previous: tuple[str, int] | None = None if opening is None else (opening, 0)
-    functions = function_letters(text + (opening or ""))
+    functions = function_letters(text + (before or ""))
     for k, (line, offset, gap) in enumerate(math_lines(text)):
         adjacent = gap is not None and (k == 0 or not gap.strip())
         previous = _chain((line, offset), previous if adjacent else None, functions, out)
@@ -103,17 +108,22 @@ def find_rewrites(text: str, opening: str | None = None) -> list[Rewrite]:
 _CLOSED = re.compile(r"\s*(?:\\\]|\\\)|\$\$?|\\end\{[a-z]+\*?\})?\s*[.,;:]?\s*$")
 
 
-def closing_piece(text: str) -> str | None:
-    """The expression ``text`` ends on, when it ends on a line of LaTeX that is one chain
-    of ``=`` (``\\[ ... = (t + 2)(t - 1) \\]``) with nothing after it but punctuation:
-    what a next step that opens with ``= ...`` continues."""
-    lines = math_lines(text)
+def closing_line(text: str) -> str | None:
+    """The line of LaTeX ``text`` ends on, with nothing after it but punctuation (``\\[
+    ... = (t + 2)(t - 1) \\]``): what a next step may go on from (``= ...``, or "This
+    simplifies to: ..."); None when the step ends on words."""
+    lines = [line for line in math_lines(text) if line[0].strip()]
     if not lines:
         return None
-    line, offset, _ = lines[-1]
-    if _CLOSED.fullmatch(text, offset + len(line)) is None:
-        return None
-    segments = split_relations(line, offset)
+    line, offset, gap = lines[-1]
+    if len(lines) > 1 and (gap is None or LIST_JOIN.fullmatch(gap) or gap.strip() == ","):
+        return None  # the last of a list ("$x^2 = 64$ or $x^2 = 1$", "..., and $C = 0$")
+    return line if _CLOSED.fullmatch(text, offset + len(line)) else None
+
+
+def _last_piece(line: str) -> str | None:
+    """The last expression of ``line`` when it is one chain of ``=``."""
+    segments = split_relations(line, 0)
     if len(segments) != 1 or len(segments[0]) < 2 or not segments[0][-1][0].strip():
         return None
     return segments[0][-1][0]

@@ -34,6 +34,7 @@ from stepscore.verifiers.math.arithmetic import TooLarge, Undefined, evaluate
 from stepscore.verifiers.math.expression import Expression
 from stepscore.verifiers.steps.equations import CONNECTIVE
 from stepscore.verifiers.steps.identities import (
+    LIST_JOIN,
     RELATION_BREAK,
     compile_side,
     function_letters,
@@ -44,7 +45,6 @@ from stepscore.verifiers.steps.recompute import DecidedLink
 __all__ = ["find_solutions"]
 
 _ARROW = re.compile(r"\\(?:Rightarrow|implies|Longrightarrow)\b")
-_ALTERNATIVE = re.compile(r"\bor\b", re.IGNORECASE)
 _LARGEST = 1 << 4096  # a value beyond this is not read (nor written out)
 _END_PUNCTUATION = " \t,.;:&"
 # Where the value after "u =" ends: another relation, a word, a new clause.
@@ -81,7 +81,7 @@ def _across_lines(lines: tuple[tuple[str, int, str | None], ...]) -> list[Decide
     for k, ((before, at, _), (after, after_at, gap)) in enumerate(itertools.pairwise(lines)):
         if gap is None or CONNECTIVE.fullmatch(gap) is None:
             continue
-        if any(_ALTERNATIVE.search(g or "") for g in (lines[k][2], gaps[k + 1])):
+        if any(LIST_JOIN.fullmatch(g or "") for g in (lines[k][2], gaps[k + 1])):
             continue  # "x + 3 = 6 or x + 3 = -6, so x = 3 or x = -9": paired by position
         equation = before.strip(_END_PUNCTUATION)
         if not equation or before.lstrip(" \t&").startswith("=") or _is_value(equation):
