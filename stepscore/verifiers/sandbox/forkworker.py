@@ -391,9 +391,10 @@ def start_job_keeping_uid(
 
 
 def read_config(fd: int) -> dict:
-    """The job's config from its sealed memfd (closed here)."""
+    """The job's config from its sealed memfd (closed here). Its size from ``lseek``, not
+    ``fstat``: a stat result is an object to build, and its pages to copy, in every job."""
     try:
-        return marshal.loads(os.pread(fd, os.fstat(fd).st_size, 0))
+        return marshal.loads(os.pread(fd, os.lseek(fd, 0, os.SEEK_END), 0))
     finally:
         os.close(fd)
 
