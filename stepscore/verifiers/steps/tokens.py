@@ -38,6 +38,7 @@ _TOKEN = re.compile(
     r"|(?P<op>\\(?:times|cdot|div|ast)(?![A-Za-z])|[-+*/^×÷·⋅−–])"  # \cdot56 is \cdot 56
     r"|(?P<open>[({\[])|(?P<close>[)}\]])"
     r"|(?P<cmd>\\[A-Za-z]+|\\.)"
+    r"|(?P<choose>(?<![A-Za-z])C\(\s*\d{1,4}\s*,\s*\d{1,4}\s*\))"  # C(52, 5): a binomial
     r"|(?P<word>[A-Za-z]+)"
     r"|(?P<space>[ \t\r]+)"
     r"|(?P<other>.)",
@@ -191,11 +192,27 @@ def tokenize(text: str) -> list[Token]:
             kind = "cmd"
         elif kind == "other" and m[0] == "!" and tokens and tokens[-1].kind in _VALUE_END:
             kind = "fact" if not spaced and text[m.end() : m.end() + 1] != "=" else "other"
+        elif kind == "choose":
+            tokens.extend(_binomial(m, spaced))
+            spaced = False
+            continue
         tokens.append(Token(kind, m[0], m.start(), m.end(), spaced))
         spaced = False
     _rewrite_words(tokens)
     _mark_units(tokens)
     return tokens
+
+
+def _binomial(m: re.Match[str], spaced: bool) -> list[Token]:
+    """``C(n, k)`` as the tokens of ``\\binom{n}{k}``, each spanning all of it (``k > n``:
+    not a binomial, maybe a point ``C(7, 9)``; a word then, which ends a run)."""
+    n, k = (int(v) for v in re.findall(r"\d+", m[0]))
+    at, end = m.start(), m.end()
+    if k > n:
+        return [Token("word", m[0], at, end, spaced)]
+    parts = [("fn", "\\binom"), ("open", "{"), ("num", str(n)), ("close", "}")]
+    parts += [("open", "{"), ("num", str(k)), ("close", "}")]
+    return [Token(kind, text, at, end, spaced and i == 0) for i, (kind, text) in enumerate(parts)]
 
 
 def _text_kind(written: str) -> str:

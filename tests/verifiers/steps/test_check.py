@@ -17,6 +17,7 @@ from stepscore.verifiers.steps.judge import CheckerJudge
 HERE = Path(__file__).parent
 
 VERIFIED = [
+    "There are C(9, 7) = 36 ways to choose them",  # C(n, k): a binomial
     "3 + 4 = 7",
     "12 × 3 = 36",
     "$48/2 = 24$",
@@ -50,6 +51,7 @@ VERIFIED = [
 ]
 
 REFUTED = [
+    "Now: \\[C(52, 5) = \\frac{6497400}{120}\\]",  # ProcessBench math-383 (2598960)
     "3 + 4 = 8",
     "12 × 3 = 35",
     "$48/2 = 25$",
