@@ -1,7 +1,8 @@
 """Equations rewritten line by line: ``x^2 - 2x - 7 = 0 \\\\ (x - 7)(x + 5) = 0``.
 
-Two equations on consecutive lines of a step's LaTeX, with no words between, in one
-unknown and of the same degree, are one equation rewritten: expanding, factoring,
+Two equations on consecutive lines of a step's LaTeX, with no words between (or an
+arrow: ``-2 + 4a + 8 = 0 \\implies 4a = -6``), in one unknown and of the same degree, are
+one equation rewritten: expanding, factoring,
 collecting terms, dividing through. Such a rewrite keeps the equation up to a nonzero
 factor (``2x + 6 = 0`` and ``x + 3 = 0``); `decide_transition` tests that at random
 points (`stepscore.verifiers.math.arithmetic.proportional`). Solving steps that change
@@ -82,7 +83,7 @@ def find_transitions(text: str, before: str | None = None) -> list[Transition]:
     functions = function_letters(text + (before or ""))
     out: list[Transition] = []
     previous = None if before is None else _equation(before, 0, functions)
-    lines = math_lines(text)
+    lines = _arrow_pieces(math_lines(text))
     for k, (line, offset, gap) in enumerate(lines):
         current = _equation(line, offset, functions)
         if (
@@ -96,6 +97,26 @@ def find_transitions(text: str, before: str | None = None) -> list[Transition]:
             )
         previous = current if line.strip() else previous
     return out
+
+
+_ARROW = re.compile(r"\\(?:Rightarrow|implies|Longrightarrow)\b")
+
+
+def _arrow_pieces(
+    lines: tuple[tuple[str, int, str | None], ...],
+) -> tuple[tuple[str, int, str | None], ...]:
+    """The lines with each ``A \\implies B`` cut in two, as two lines with nothing between
+    (an arrow joins the lines of a derivation as a connective would)."""
+    if not any(_ARROW.search(line) for line, _, _ in lines):
+        return lines
+    out: list[tuple[str, int, str | None]] = []
+    for line, offset, gap in lines:
+        start = 0
+        for m in _ARROW.finditer(line):
+            out.append((line[start : m.start()], offset + start, gap if start == 0 else ""))
+            start = m.end()
+        out.append((line[start:], offset + start, gap if start == 0 else ""))
+    return tuple(out)
 
 
 def _listed(lines: tuple[tuple[str, int, str | None], ...], k: int) -> bool:

@@ -11,12 +11,15 @@ VERIFIED = [
     "\\[ x^2 - 5x + 6 = 0 \\] \\[ (x-2)(x-3) = 0 \\]",
     "\\( x^2 - 5x + 6 = 0 \\) factors as \\( (x-2)(x-3) = 0 \\)",
     "\\[ (x+1)^2 = x^2 + 5 \\] \\[ x^2 + 2x + 1 = x^2 + 5 \\]",
+    "\\( -2 + 4a + 8 = 0 \\implies 4a = -6 \\)",  # an arrow joins the lines of a derivation
 ]
 REFUTED = [
     "\\[ x^2 - 2x - 7 = 0 \\] \\[ (x - 7)(x + 5) = 0 \\]",
     "\\[ 16 + x = 27 \\] \\[ x = 8 \\]",
     "\\( -x^2 - x + 1 = 2x^2 - 1 \\) simplifies to \\( 0 = 3x^2 - x + 2 \\)",
     "\\[ z^2 + z = 0 \\] \\[ \\Rightarrow (z+1)^2 - 1 = 0 \\]",
+    # ProcessBench math-487, step 1 (the first error): -2 + 4a + 8 = 0 gives 4a = -6
+    "\\( -2 + 4a + 8 = 0 \\implies 4a = -10 \\)",
 ]
 NOT_TRANSITIONS = [
     "\\[ x + y = 10 \\] \\[ x - y = 2 \\]",  # a system in two unknowns
@@ -26,6 +29,7 @@ NOT_TRANSITIONS = [
     "\\[ x - 3 = 2 \\] or \\[ x - 3 = -2 \\]",  # cases
     "\\[ \\sqrt{x} = 3 \\] \\[ x = 9 \\]",  # not a polynomial
     "from \\( x = -2 \\) to \\( x = 1 \\)",
+    "\\( x + y = 10 \\implies 2x = 12 \\)",  # two unknowns: may use another equation
 ]
 
 
