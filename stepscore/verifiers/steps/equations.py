@@ -2,7 +2,8 @@
 
 Two equations on consecutive lines of a step's LaTeX, with no words between (or an
 arrow: ``-2 + 4a + 8 = 0 \\implies 4a = -6``), in one unknown and of the same degree, are
-one equation rewritten: expanding, factoring,
+one equation rewritten (in a step with no LaTeX, its plain-text equations are its lines:
+"... + 2J + 10 = 100. This simplifies to 5J + 20 = 100."): expanding, factoring,
 collecting terms, dividing through. Such a rewrite keeps the equation up to a nonzero
 factor (``2x + 6 = 0`` and ``x + 3 = 0``); `decide_transition` tests that at random
 points (`stepscore.verifiers.math.arithmetic.proportional`). Solving steps that change
@@ -83,7 +84,7 @@ def find_transitions(text: str, before: str | None = None) -> list[Transition]:
     functions = function_letters(text + (before or ""))
     out: list[Transition] = []
     previous = None if before is None else _equation(before, 0, functions)
-    lines = _arrow_pieces(math_lines(text))
+    lines = _arrow_pieces(math_lines(text) or _plain_lines(text))
     for k, (line, offset, gap) in enumerate(lines):
         current = _equation(line, offset, functions)
         if (
@@ -97,6 +98,44 @@ def find_transitions(text: str, before: str | None = None) -> list[Transition]:
             )
         previous = current if line.strip() else previous
     return out
+
+
+_PLAIN_CHARS = frozenset("0123456789+-*/^(). =")
+
+
+def _plain_lines(text: str) -> tuple[tuple[str, int, str | None], ...]:
+    """For a step with no LaTeX, its equations written in plain text, as lines: each
+    widest run of digits, operators, brackets, "=" and single letters that holds one "="
+    and a digit (``5J + 20 = 100`` in "This simplifies to 5J + 20 = 100."; a run with two
+    is not read: "-14 = x + 2 -16 = x" runs two equations together); the text between
+    two is the gap."""
+    out: list[tuple[str, int, str | None]] = []
+    last = 0
+    for m in re.finditer("=", text):
+        if m.start() < last:
+            continue
+        start, end = _plain_reach(text, m.start(), -1), _plain_reach(text, m.end(), 1)
+        while start < m.start() and text[start] == " ":
+            start += 1
+        line = text[start:end].rstrip(". ")
+        if line.count("=") == 1 and re.search(r"\d", line) and line.strip(" =") == line.strip():
+            out.append((line, start, text[last:start]))
+        last = end
+    return tuple(out)
+
+
+def _plain_reach(text: str, at: int, step: int) -> int:
+    """How far from ``at`` (going ``step``) plain-text arithmetic runs."""
+    i = at if step > 0 else at - 1
+    while 0 <= i < len(text):
+        c = text[i]
+        if c.isalpha():
+            if (i > 0 and text[i - 1].isalpha()) or (i + 1 < len(text) and text[i + 1].isalpha()):
+                break  # a word, not a letter
+        elif c not in _PLAIN_CHARS:
+            break
+        i += step
+    return i if step > 0 else i + 1
 
 
 _ARROW = re.compile(r"\\(?:Rightarrow|implies|Longrightarrow)\b")

@@ -12,6 +12,7 @@ VERIFIED = [
     "\\( x^2 - 5x + 6 = 0 \\) factors as \\( (x-2)(x-3) = 0 \\)",
     "\\[ (x+1)^2 = x^2 + 5 \\] \\[ x^2 + 2x + 1 = x^2 + 5 \\]",
     "\\( -2 + 4a + 8 = 0 \\implies 4a = -6 \\)",  # an arrow joins the lines of a derivation
+    "So ((J + 10) + J) + 2J + 10 = 100. This simplifies to 4J + 20 = 100.",  # plain text
 ]
 REFUTED = [
     "\\[ x^2 - 2x - 7 = 0 \\] \\[ (x - 7)(x + 5) = 0 \\]",
@@ -20,6 +21,8 @@ REFUTED = [
     "\\[ z^2 + z = 0 \\] \\[ \\Rightarrow (z+1)^2 - 1 = 0 \\]",
     # ProcessBench math-487, step 1 (the first error): -2 + 4a + 8 = 0 gives 4a = -6
     "\\( -2 + 4a + 8 = 0 \\implies 4a = -10 \\)",
+    # ProcessBench gsm8k-197, step 2 (the first error), in plain text: 4J + 20, not 5J + 20
+    "So ((J + 10) + J) + 2J + 10 = 100. This simplifies to 5J + 20 = 100.",
 ]
 NOT_TRANSITIONS = [
     "\\[ x + y = 10 \\] \\[ x - y = 2 \\]",  # a system in two unknowns
@@ -30,6 +33,7 @@ NOT_TRANSITIONS = [
     "\\[ \\sqrt{x} = 3 \\] \\[ x = 9 \\]",  # not a polynomial
     "from \\( x = -2 \\) to \\( x = 1 \\)",
     "\\( x + y = 10 \\implies 2x = 12 \\)",  # two unknowns: may use another equation
+    "Solve Equation 1 for x: -14 = x + 2 -16 = x. So, x = -16.",  # two run together
 ]
 
 
