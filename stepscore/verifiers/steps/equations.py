@@ -38,7 +38,14 @@ from stepscore.verifiers.steps.identities import (
 )
 from stepscore.verifiers.steps.recompute import Outcome
 
-__all__ = ["CONNECTIVE", "Transition", "decide_transition", "find_transitions", "node_degree"]
+__all__ = [
+    "CONNECTIVE",
+    "Transition",
+    "decide_transition",
+    "find_transitions",
+    "node_degree",
+    "plain_lines",
+]
 
 MAX_DEGREE = 12
 # Words that join one form of an equation to the next ("This simplifies to:", "we get").
@@ -84,7 +91,7 @@ def find_transitions(text: str, before: str | None = None) -> list[Transition]:
     functions = function_letters(text + (before or ""))
     out: list[Transition] = []
     previous = None if before is None else _equation(before, 0, functions)
-    lines = _arrow_pieces(math_lines(text) or _plain_lines(text))
+    lines = _arrow_pieces(math_lines(text) or plain_lines(text))
     for k, (line, offset, gap) in enumerate(lines):
         current = _equation(line, offset, functions)
         if (
@@ -103,7 +110,7 @@ def find_transitions(text: str, before: str | None = None) -> list[Transition]:
 _PLAIN_CHARS = frozenset("0123456789+-*/^(). =")
 
 
-def _plain_lines(text: str) -> tuple[tuple[str, int, str | None], ...]:
+def plain_lines(text: str) -> tuple[tuple[str, int, str | None], ...]:
     """For a step with no LaTeX, its equations written in plain text, as lines: each
     widest run of digits, operators, brackets, "=" and single letters that holds one "="
     and a digit (``5J + 20 = 100`` in "This simplifies to 5J + 20 = 100."; a run with two

@@ -32,7 +32,7 @@ from fractions import Fraction
 
 from stepscore.verifiers.math.arithmetic import TooLarge, Undefined, evaluate
 from stepscore.verifiers.math.expression import Expression
-from stepscore.verifiers.steps.equations import CONNECTIVE
+from stepscore.verifiers.steps.equations import CONNECTIVE, plain_lines
 from stepscore.verifiers.steps.identities import (
     LIST_JOIN,
     RELATION_BREAK,
@@ -58,7 +58,7 @@ def find_solutions(text: str) -> list[DecidedLink]:
     if "=" not in text or function_letters(text):
         return []
     lines = math_lines(text)
-    out = _across_lines(lines)
+    out = _across_lines(lines or plain_lines(text))
     if _ARROW.search(text) is None:
         return out
     for line, offset, _ in lines:

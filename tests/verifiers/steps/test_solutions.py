@@ -18,6 +18,7 @@ SOLVED_RIGHT = [
     "\\[ 2x = 10 \\\\ x = 5 \\]",  # the next row of a display
     "Then \\(3x - 1 = 8\\), so \\(x = 3\\).",
     "We have \\(x^2 = 49\\). Solving, we get \\(x = 7\\).",
+    "We get 3x - 1 = 11, so x = 4.",  # plain text
 ]
 # From ProcessBench (math) steps labelled as the first error.
 SOLVED_WRONG = [
@@ -29,6 +30,7 @@ SOLVED_WRONG = [
     "The correct simplification should be: $$900 - 4y = 640,$$ which simplifies to: "
     "$$4y = 260,$$ and thus, $$y = 40.$$",
     "Then \\(3x - 1 = 8\\), hence \\(x = 4\\).",
+    "We get 3x - 1 = 11, so x = 5.",  # plain text
     "Solving \\(4x - 2x = 8\\), we find \\(x = -2\\).",  # MATH's reference, as written
 ]
 NOT_READ = [
