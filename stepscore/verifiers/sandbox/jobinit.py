@@ -193,7 +193,7 @@ def _write_file(name: str, data: bytes) -> None:
     fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
     try:
         written = os.write(fd, data)
-        if written < len(data):  # (a pipe-sized write to a tmpfs is whole: rarely here)
+        if written < len(data):  # (a file takes a write whole, unless a limit cuts it)
             view = memoryview(data)[written:]
             while view:
                 view = view[os.write(fd, view) :]

@@ -77,10 +77,10 @@ _RETRACTION = re.compile(
     r"|\bre-?(?:calculat|evaluat|check|examin)",
     re.IGNORECASE,
 )
-# "The base 7 number 321 = 3 \\cdot 49 + ...", "1011_2 = 8 + 2 + 1": positional notation.
 # A number of this many digits (commas between them or not) is not read: Python will not
 # convert it to an int by default, and nothing a step claims needs it.
 _TOO_LONG = re.compile(r"\d(?:,?\d){999}")
+# "The base 7 number 321 = 3 \\cdot 49 + ...", "1011_2 = 8 + 2 + 1": positional notation.
 _OTHER_BASE = re.compile(r"\bbase\b|_\{?\d|\\text\{\s*base", re.IGNORECASE)
 _MODULUS = re.compile(r"(?:\b[pb]?mod|\bmodulo|\bbase)\s*\{?\s*(\d{1,6})(?![\d.])", re.IGNORECASE)
 

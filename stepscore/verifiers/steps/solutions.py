@@ -4,8 +4,9 @@
 `find_solutions` reads, inside one line of the step's LaTeX, an equation in a single
 unknown followed by an arrow (``\\Rightarrow``, ``\\implies``, ``\\Longrightarrow``) and
 then ``u = c`` for that unknown, with ``c`` an exact number (no decimals, no other
-letter, no ``\\pm``); and the same across two lines of LaTeX in a row, the equation
-alone on the first and ``u = c`` opening the second, with nothing between them but
+letter, no ``\\pm``); and the same across two lines of LaTeX in a row (of plain text, in
+a step with no LaTeX: `equations.plain_lines`), the equation alone on the first and
+``u = c`` opening the second, with nothing between them but
 the connective words `equations` reads between rewritten lines (``$$4y = 260,$$ and
 thus, $$y = 40.$$``; "so", "hence", "solving for x, we find"), unless a line is a
 value itself (``x = 0, x = 9``) or an "or" pairs alternatives. Whatever the steps between,
