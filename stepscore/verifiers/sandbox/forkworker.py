@@ -314,15 +314,15 @@ _FIRST_STDIO: tuple = ()  # the interpreter's own: held, so no job spends time f
 def _prepare_job_state() -> None:
     """In a slot's init, once: what every job's interpreter starts with and no job's
     data is in, so that a job (a fork of init: each its own copy) finds it in place, as
-    a fresh ``python /job/main.py`` would have it: its signal dispositions (but SIGINT's:
-    init, as PID 1, keeps the default), ``sys.argv``, an empty ``__main__`` module, and
+    a fresh ``python /job/main.py`` would have it: its signal dispositions (all default
+    but SIGPIPE's and SIGXFSZ's; SIGINT's handler is the job's to set: init, as PID 1,
+    keeps the default), ``sys.argv``, an empty ``__main__`` module, and
     the text streams over descriptors 0-2, made over stand-ins of the kinds a job's will
     be (a memfd, then pipes); a job only puts its own descriptors at 0-2."""
     global _MAIN, _STDIO, _FIRST_STDIO
     import io
 
-    for sig in (signal.SIGTERM, signal.SIGCHLD, signal.SIGXCPU):
-        signal.signal(sig, signal.SIG_DFL)
+    jobinit.default_signals()  # nothing the caller of the server ignored or handled
     for sig in (signal.SIGPIPE, signal.SIGXFSZ):  # as a fresh interpreter has them
         signal.signal(sig, signal.SIG_IGN)
     sys.argv = [os.path.basename(PROGRAM)]  # as `python main.py` in /job (LocalSandbox)

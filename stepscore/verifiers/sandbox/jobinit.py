@@ -206,9 +206,19 @@ def _become_job(config: dict) -> None:
     os.setsid()
     os.chdir(config["workdir"])
     drop_privileges(config)
-    for sig in (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGTERM):
-        signal.signal(sig, signal.SIG_DFL)
+    default_signals()  # (python then ignores SIGPIPE and SIGXFSZ and handles SIGINT itself)
     os.execve(config["python"], config["argv"], config["env"])
+
+
+def default_signals() -> None:
+    """Every signal back to its default action: a job inherits nothing its caller ignores
+    or handles (a shell runs background commands with SIGINT and SIGQUIT ignored, nohup
+    ignores SIGHUP), so it starts as a fresh ``python main.py`` from a terminal would."""
+    for sig in range(1, signal.NSIG):
+        try:
+            signal.signal(sig, signal.SIG_DFL)
+        except (OSError, ValueError):  # SIGKILL, SIGSTOP, the C library's own
+            continue
 
 
 def _kill_descendants() -> None:

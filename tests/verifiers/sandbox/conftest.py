@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable
+import signal
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -12,7 +14,8 @@ import pytest
 # of the init it was forked from, reaches the next).
 _STARTING_STATE = """
 import os, signal, sys
-signals = ("SIGINT", "SIGTERM", "SIGCHLD", "SIGXCPU", "SIGPIPE", "SIGXFSZ", "SIGUSR1")
+signals = ("SIGINT", "SIGTERM", "SIGCHLD", "SIGXCPU", "SIGPIPE", "SIGXFSZ", "SIGUSR1",
+           "SIGHUP", "SIGQUIT")
 handlers = [signal.getsignal(getattr(signal, s)) for s in signals]
 with open("/proc/self/status") as status:
     nnp = [line.split()[1] for line in status if line.startswith("NoNewPrivs:")]
@@ -26,7 +29,7 @@ globals()["spoiled"] = sys.modules["__main__"].spoiled = True
 """
 STARTING_STATE = (
     "['main.py'] /job/main.py ['default_int_handler', 'SIG_DFL', 'SIG_DFL', 'SIG_DFL', "
-    "'SIG_IGN', 'SIG_IGN', 'SIG_DFL'] ['1'] False /job False\n"
+    "'SIG_IGN', 'SIG_IGN', 'SIG_DFL', 'SIG_DFL', 'SIG_DFL'] ['1'] False /job False\n"
 )
 
 
@@ -34,8 +37,28 @@ STARTING_STATE = (
 def starting_state() -> Callable[[object], None]:
     """``starting_state(sandbox)``: three jobs in a row each start as a fresh interpreter
     would (signal dispositions, argv, ``__main__``, no new privileges), though each
-    spoils all of it before it ends."""
+    spoils all of it before it ends. Run it with signals ignored by the test process too
+    (`test_local`, `test_forkserver`): a job inherits none of its caller's."""
     return _check_starting_state
+
+
+@pytest.fixture
+def signals_ignored() -> Callable[[], contextlib.AbstractContextManager]:
+    """``with signals_ignored():`` this process ignores SIGINT, SIGQUIT and SIGHUP, as a
+    trainer run in the background (or under nohup) does; a sandbox made or run then must
+    not hand that on to its jobs."""
+    return _signals_ignored
+
+
+@contextlib.contextmanager
+def _signals_ignored() -> Iterator[None]:
+    names = (signal.SIGINT, signal.SIGQUIT, signal.SIGHUP)
+    before = [signal.signal(sig, signal.SIG_IGN) for sig in names]
+    try:
+        yield
+    finally:
+        for sig, handler in zip(names, before, strict=True):
+            signal.signal(sig, handler)
 
 
 def _check_starting_state(sandbox: object) -> None:

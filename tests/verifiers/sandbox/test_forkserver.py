@@ -358,3 +358,12 @@ print(ascii(sys.stdin.read()))
 def test_each_job_starts_as_a_fresh_interpreter(sandbox: ForkServerSandbox, starting_state) -> None:  # type: ignore[no-untyped-def]
     # (what init sets up once per slot, and what the job still sets itself)
     starting_state(sandbox)
+
+
+def test_jobs_inherit_no_signal_their_caller_ignores(starting_state, signals_ignored) -> None:  # type: ignore[no-untyped-def]
+    with signals_ignored():
+        made = ForkServerSandbox()  # its server inherits what this process ignores
+    try:
+        starting_state(made)
+    finally:
+        made.close()

@@ -175,3 +175,12 @@ def test_isolation_missing() -> None:
 def test_each_job_starts_as_a_fresh_interpreter(sandbox: LocalSandbox, starting_state) -> None:  # type: ignore[no-untyped-def]
     # the reference the warm backends must match: a fresh `python /job/main.py`
     starting_state(sandbox)
+
+
+def test_jobs_inherit_no_signal_their_caller_ignores(
+    sandbox: LocalSandbox,
+    starting_state,  # type: ignore[no-untyped-def]
+    signals_ignored,  # type: ignore[no-untyped-def]
+) -> None:
+    with signals_ignored():
+        starting_state(sandbox)
