@@ -95,8 +95,8 @@ def find_rewrites(text: str, before: str | None = None) -> list[Rewrite]:
     if "=" not in text:
         return []
     out: list[Rewrite] = []
-    # the last piece of the previous line
     opening = None if before is None else _last_piece(before)
+    # the last piece of the previous line (the step before's, for the first)
     previous: tuple[str, int] | None = None if opening is None else (opening, 0)
     functions = function_letters(text + (before or ""))
     for k, (line, offset, gap) in enumerate(math_lines(text)):
