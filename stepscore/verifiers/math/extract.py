@@ -18,7 +18,10 @@ on what it settled on. ``style="auto"`` tries, in order:
    The final answer is $X$. I hope it is correct."; reported as ``choice`` when what it
    names is a bare letter A-E, e.g. "The answer is (C)." -> ``C``.
 5. ``last_number``: integers (with thousands separators), decimals, negatives, ``3/4``
-   and ``\\frac{3}{4}``.
+   and ``\\frac{3}{4}``; reported as ``last_math`` when that number ends a short
+   delimited formula that is more than the number: ``is \\(-\\frac{2\\sqrt{3}}{3}\\).``
+   gives the fraction, not its last ``3``, and ``$(2, 3)$`` the point. A ``$`` pair
+   that reads as two prices (``$5 and $``) is not a formula.
 
 ``final_line`` (the last non-empty line or display block, if it is short and looks like a
 bare answer) is a style of its own, not an ``auto`` step. It wins where the answer is not
@@ -74,6 +77,11 @@ _WRAPPERS = (*_MATH_OPENERS, ("**", "**"))
 _SENTENCE_END = re.compile(r"[.!?;](?=\s|$)")
 _NUMBER_WINDOW = 4096  # the last number is looked for in the text's tail first
 _DIGIT = re.compile(r"\d")
+_MAX_FORMULA = 100  # a widened answer longer than this is a derivation, not an answer
+_NOT_ONE_ANSWER = re.compile(r"\\\\|&|\\(?:begin|end|q?quad)(?![A-Za-z])|\n\s*\n")
+_DOLLAR = re.compile(r"\$\$|(?<!\\)\$")
+_OPENING, _CLOSING = frozenset(("{", "(", "[", "\\{")), frozenset(("}", ")", "]", "\\}"))
+_RELATION_OR_BRACE = re.compile(r"\\[{}]|[{}()\[\]]|[=<>]|\\(?:approx|[lg]eq?|neq?)(?![A-Za-z])")
 _NUMBER_FREE = re.compile(r"[^\w.,/\\{}-]")  # a character no number can contain
 _NUMBER = re.compile(
     r"(?:(?<![\w)\]}])-)?"  # a minus sign, but not a subtraction
@@ -85,6 +93,11 @@ _CHOICE_BARE = re.compile(r"\(?([A-E])\)?")
 _CHOICE_LEAD = re.compile(r"(?:\\(?:text|textbf|mathrm|mathbf)\{)?\s*\(?([A-E])(?![A-Za-z])")
 _CHOICE_MARK = re.compile(r"([A-E])\)")  # "(C)" or "C)", checked for what precedes it
 _WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}")
+_OPERATOR_WORDS = frozenset(  # words that compute with a number: "the square root of 2"
+    {"of", "times", "plus", "minus", "over", "divided", "by", "root", "roots", "squared"}
+    | {"cubed", "power", "percent", "per", "out", "half", "twice", "double", "triple"}
+    | {"thirds", "fourths", "fifths"}
+)
 _ANSWERISH = re.compile(r"\d|\\|^\(?[A-E]\)?$")
 
 
@@ -94,7 +107,7 @@ class Extraction:
 
     ``status`` is "ok" or "no_answer". When "ok", ``answer == text[start:end]`` and
     ``rule`` names the rule that fired ("boxed", "fbox", "answer_tag", "gsm8k",
-    "answer_is", "choice", "final_line" or "last_number"); otherwise all four are None.
+    "answer_is", "choice", "final_line", "last_number" or "last_math"); otherwise all four are None.
     ``reason`` says in a few words what was found, or what was looked for.
     """
 
@@ -233,7 +246,21 @@ def _phrase_answer(text: str, pos: int) -> tuple[int, int]:
     line_end = text.find("\n", pos, limit)
     line_end = limit if line_end == -1 else line_end
     sentence_end = _SENTENCE_END.search(text, pos, line_end)
-    return _trim(text, pos, sentence_end.start() if sentence_end else line_end)
+    start, end = _trim(text, pos, sentence_end.start() if sentence_end else line_end)
+    return _number_in_prose(text, start, end) or (start, end)
+
+
+def _number_in_prose(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The one number of a sentence answer ("Answer: Verna received $7.00 in change"),
+    or None when the answer is not prose around one number: fewer than three words,
+    LaTeX, two numbers, or a word that computes with it ("the square root of 2")."""
+    words = _WORD.findall(text, start, end)
+    if len(words) < 3 or "\\" in text[start:end]:
+        return None
+    if any(word.lower() in _OPERATOR_WORDS for word in words):
+        return None
+    numbers = list(_NUMBER.finditer(text, start, end))
+    return (numbers[0].start(), numbers[0].end()) if len(numbers) == 1 else None
 
 
 def _find_answer_is_or_choice(text: str) -> _Hit | None:
@@ -304,6 +331,72 @@ def _find_last_number(text: str) -> _Hit | None:
         window *= 8
 
 
+def _find_last_value(text: str) -> _Hit | None:
+    """The last number, or the short formula it ends (``last_math``, see the docstring)."""
+    hit = _find_last_number(text)
+    if hit is None:
+        return None
+    inner = _formula_around(text, hit.start, hit.end)
+    if inner is None:
+        return hit
+    start, end = _trim(text, *_after_relations(text, *inner))
+    if (start, end) == (hit.start, hit.end) or end - start > _MAX_FORMULA:
+        return hit
+    if _NOT_ONE_ANSWER.search(text, start, end):
+        return hit
+    return _Hit(start, end, "last_math")
+
+
+def _after_relations(text: str, start: int, end: int) -> tuple[int, int]:
+    """The part of a formula after its last relation outside braces: the value of
+    ``A = \\frac{8\\pi}{5}`` or ``x^3 = 12`` (the grader reads ``x^3 = 12`` as an
+    equation, while the number alone was the answer)."""
+    depth = 0
+    cut = start
+    for tok in _RELATION_OR_BRACE.finditer(text, start, end):
+        if tok[0] in _OPENING:
+            depth += 1
+        elif tok[0] in _CLOSING:
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            cut = tok.end()
+    return cut, end
+
+
+def _formula_around(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The inside of the delimited formula holding ``text[start:end]``, or None."""
+    for opener, closer in (("\\(", "\\)"), ("\\[", "\\]")):
+        left = text.rfind(opener, max(0, start - _MAX_FORMULA), start)
+        if left == -1 or text.find(closer, left, start) != -1:
+            continue
+        right = text.find(closer, end, end + _MAX_FORMULA)
+        if right != -1 and text.find(opener, end, right) == -1:
+            return left + len(opener), right
+    if "$" not in text[max(0, start - _MAX_FORMULA) : start]:
+        return None
+    if text.count("$$", 0, start) % 2:
+        right = text.find("$$", end, end + _MAX_FORMULA)
+        return None if right == -1 else (text.rfind("$$", 0, start) + 2, right)
+    return _dollar_formula_around(text, start, end)
+
+
+def _dollar_formula_around(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The inside of the ``$...$`` holding ``text[start:end]``; pairs are counted from
+    the line's start (inline math does not cross lines), ``$$`` and ``\\$`` skipped."""
+    line_start = max(text.rfind("\n", 0, start) + 1, start - _MAX_FORMULA)
+    line_end = text.find("\n", end)
+    limit = min(len(text) if line_end == -1 else line_end, end + _MAX_FORMULA)
+    singles = [m.start() for m in _DOLLAR.finditer(text, line_start, limit) if m[0] == "$"]
+    for left, right in zip(singles[::2], singles[1::2], strict=False):
+        if left < start and end <= right:
+            inside = text[left + 1 : right]
+            after = text[right + 1 : right + 2]
+            if inside != inside.strip() or inside[-1] in "+-*/=," or after.isalnum():
+                return None  # "$5 and $6", "$5 + $3": prices, not a formula
+            return left + 1, right
+    return None
+
+
 def _number_free_point(text: str, pos: int) -> int:
     """A point at or before ``pos`` just after a character no number contains, else 0.
 
@@ -362,6 +455,7 @@ _REASONS = {
     "choice": "a choice letter A-E",
     "final_line": "short final line",
     "last_number": "last number in the text",
+    "last_math": "the formula the last number ends",
 }
 _NOT_FOUND = {
     "auto": "no \\boxed{}, answer tag, '####', answer phrase or number",
@@ -379,7 +473,7 @@ _FINDERS: dict[str, tuple[_Finder, ...]] = {
         _find_answer_tag,
         _find_gsm8k,
         _find_answer_is_or_choice,
-        _find_last_number,
+        _find_last_value,
     ),
     "boxed": (_find_boxed,),
     "answer_is": (_find_answer_is,),

@@ -18,7 +18,8 @@ from stepscore.errors import UnknownNameError
 from stepscore.verifiers.math import EXTRACTION_STYLES, Extraction, extract_answer
 from stepscore.verifiers.math import extract as extract_mod
 
-RULES = {"boxed", "fbox", "answer_is", "gsm8k", "answer_tag", "choice", "final_line", "last_number"}
+RULES = {"boxed", "fbox", "answer_is", "gsm8k", "answer_tag", "choice", "final_line"}
+RULES |= {"last_number", "last_math"}
 
 
 def check(text: str, style: str = "auto") -> Extraction:
@@ -156,6 +157,22 @@ def test_answer_phrase(text: str, expected: str) -> None:
     assert answer(text, "answer_is") == (expected, "answer_is")
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("**Answer:** Verna received $7.00 in change.", "7.00"),
+        ("The answer is that she has 12 apples left.", "12"),
+        ("Answer: the angle measures -45 degrees", "-45"),
+        ("the answer is 42 apples. Next", "42 apples"),  # two words: the grader strips units
+        ("The answer is the square root of 2.", "the square root of 2"),
+        ("The answer is 3 out of 4 students.", "3 out of 4 students"),
+        ("The answer is that x is $2\\sqrt{3}$ here.", "that x is $2\\sqrt{3}$ here"),
+    ],
+)
+def test_answer_phrase_prose_gives_its_one_number(text: str, expected: str) -> None:
+    assert answer(text) == (expected, "answer_is")
+
+
 def test_answer_phrase_needs_the_word() -> None:
     assert answer("reanswer: 5", "answer_is") == (None, None)
     assert answer("the answers are 1 and 2", "answer_is") == (None, None)
@@ -222,8 +239,48 @@ def test_final_line_rejects_prose(text: str) -> None:
 
 
 def test_auto_does_not_use_the_final_line() -> None:
-    # the documented decision: the last number wins over a short final line in auto
-    assert answer("So the point is\n\n$(2, 3)$") == ("3", "last_number")
+    # the documented decision: the last number wins over a short final line in auto,
+    # widened to the formula it ends
+    assert answer("So the point is\n\n$(2, 3)$\nThat is all.") == ("(2, 3)", "last_math")
+    assert answer("So the point is\n\n2, 3\nThat is all.") == ("3", "last_number")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the value is \\(-\\frac{2\\sqrt{3}}{3}\\).", "-\\frac{2\\sqrt{3}}{3}"),
+        ("the area is $\\frac{8\\pi}{5}$ square units.", "\\frac{8\\pi}{5}"),
+        ("\\[ A = \\frac{8\\pi}{5} \\]\nso that is the area.", "\\frac{8\\pi}{5}"),
+        ("the range is \\(\\left[-\\frac{\\pi}{2}, \\frac{\\pi}{2}\\right]\\).", None),
+        ("So the set is $\\{1, 2\\}$.", "\\{1, 2\\}"),
+        ("$$\n x = \\frac{\\sqrt 2}{2}\n$$", "\\frac{\\sqrt 2}{2}"),
+        ("giving $r = \\sqrt{9 + 4} = 2\\sqrt{13}$.", "2\\sqrt{13}"),
+    ],
+)
+def test_last_number_widened_to_the_formula_it_ends(text: str, expected: str | None) -> None:
+    if expected is None:  # the whole formula after "is"
+        expected = text[text.index("\\(") + 2 : text.index("\\)")]
+    assert answer(text) == (expected, "last_math")
+    assert answer(text, "last_number")[1] == "last_number"  # the style itself is unchanged
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It costs $5 and $6 in all", "6"),  # two prices, not a formula
+        ("we get $5+$3 = $8", "8"),
+        ("paid $4.50 and then $7.", "7"),
+        ("so $x = 3$.", "3"),  # the value is the number itself
+        ("Therefore, \\(x^3 = 12\\).", "12"),  # not the equation x^3 = 12
+        ("so $x < 5$", "5"),
+        ("\\[ x = 1 \\\\ y = 2 \\]", "2"),  # two answers
+        ("\\(x = 1, \\quad y = 2\\)", "2"),
+        ("$" + "1+" * 60 + "1$", "1"),  # a derivation, not an answer
+        ("\\(x\\) is 3, so \\(y\\) is 4", "4"),  # the number is outside any formula
+    ],
+)
+def test_last_number_kept_when_no_short_formula_ends_it(text: str, expected: str) -> None:
+    assert answer(text) == (expected, "last_number")
 
 
 @pytest.mark.parametrize(
