@@ -4,6 +4,11 @@ Prediction = the earliest refuted step, or -1 (ProcessBench, Zheng et al. 2024, 
 Prints, per split: accuracy on erroneous and on correct samples, F1, the share of steps
 the checker could verify or refute, and steps checked per second on one core.
 
+Then, outside ProcessBench's protocol (which gives a judge only the problem and the
+steps), the same figures for `locate_error` given what RL on these problems has at hand:
+each problem's gold answer, and its worked solution, found by joining the problem text to
+GSM8K or MATH test in the shared data. Splits whose problems do not join say so.
+
     python perf/processbench_checker.py [gsm8k math ...] [--path FILE_OR_DIR]
 """
 
@@ -14,7 +19,11 @@ import time
 
 from stepscore.benchmarks.catalog import load_benchmark
 from stepscore.benchmarks.metrics import processbench_score
-from stepscore.verifiers.steps import check_steps, first_error
+from stepscore.benchmarks.samples import MathProblem
+from stepscore.errors import DataUnavailableError
+from stepscore.reasoning.trace import Trace
+from stepscore.verifiers.steps import StepVerdict, check_steps, first_error
+from stepscore.verifiers.steps.reference import locate_error
 
 
 def run(split: str, path: str | None) -> None:
@@ -33,6 +42,45 @@ def run(split: str, path: str | None) -> None:
         f"verifiable {100 * checked / max(steps, 1):5.1f}% of {steps} steps  "
         f"{steps / seconds:,.0f} steps/s"
     )
+    with_references(split, traces, verdicts, labels)
+
+
+def with_references(
+    split: str, traces: list[Trace], verdicts: list[list[StepVerdict]], labels: list[int]
+) -> None:
+    """`locate_error` with each problem's gold answer, then with its worked solution."""
+    problems = reference_problems()
+    joined = [problems.get(t.prompt.strip()) for t in traces]
+    if not all(joined):
+        found = sum(p is not None for p in joined)
+        print(f"{'':>14}  with references: {found} of {len(traces)} problems join; skipped")
+        return
+    for given in ("answer", "solution"):
+        predictions = []
+        for trace, verdict, problem in zip(traces, verdicts, joined, strict=True):
+            assert problem is not None
+            if given == "answer":
+                located = locate_error(trace, answer=problem.answer, verdicts=verdict)
+            else:
+                located = locate_error(trace, solution=problem.solution, verdicts=verdict)
+            predictions.append(-1 if located.step is None else located.step)
+        score = processbench_score(predictions, labels)
+        print(
+            f"{'+ gold ' + given:>14}: acc(erroneous) {100 * score.error_acc:5.1f}  "
+            f"acc(correct) {100 * score.correct_acc:5.1f}  F1 {100 * score.f1:5.1f}"
+        )
+
+
+def reference_problems() -> dict[str, MathProblem]:
+    """GSM8K and MATH test problems by their text (empty where the data is absent)."""
+    problems: dict[str, MathProblem] = {}
+    for name in ("gsm8k", "math"):
+        try:
+            samples = load_benchmark(name, "test").samples
+        except DataUnavailableError:
+            continue
+        problems.update((p.question.strip(), p) for p in samples)
+    return problems
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from importlib import import_module
@@ -45,6 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     module, name = args.run.split(":")
     try:
         return int(getattr(import_module(f"stepscore.commands.{module}"), name)(args))
+    except BrokenPipeError:  # the reader left (`stepscore check F | head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit
+        return 141  # 128 + SIGPIPE, what a shell reports for a writer the pipe killed
     except (StepscoreError, OSError, ValueError) as exc:  # the caller's mistake: say it
         log.debug("command failed", exc_info=True)
         print(f"stepscore: error: {exc}", file=sys.stderr)

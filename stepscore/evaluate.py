@@ -1,8 +1,10 @@
 """The main job behind `stepscore eval`: judge each trace, then sum up.
 
 A trace's judgement is its segmentation, its extracted final answer, that answer's
-verdict against the reference, and the step checker's verdict on every step (the
-first refuted step beside the known first wrong one); PRM scores join the same record
+verdict against the reference, the step checker's verdict on every step (the first
+refuted step beside the known first wrong one), and, for a chain of thought with a
+reference, the step `locate_error` blames with it (and with the worked solution, when
+the trace's metadata holds one under ``solution``); PRM scores join the same record
 as they land. A bare program (a "pot" trace with no prose) is run once in the sandbox
 (`stepscore.verifiers.steps.program`): its answer is the one it computes, and the same
 run gives the step verdicts.
@@ -24,6 +26,7 @@ from stepscore.reasoning.trace import Trace
 from stepscore.verifiers.math import MathVerifier, extract_answer
 from stepscore.verifiers.steps import check_steps, first_error
 from stepscore.verifiers.steps.program import ProgramRun, check_program, execute_program
+from stepscore.verifiers.steps.reference import locate_with_trace_reference
 
 __all__ = ["EvalRecord", "EvalSummary", "evaluate_trace", "summarize"]
 
@@ -37,7 +40,9 @@ class EvalRecord:
     answer, ``program:<run status>`` ("error", "timeout", ...), and ``program_status``
     is the run's status. ``expected_error_step`` is the step that holds
     the trace's known first wrong step (from a ``wrong_step`` substring in its
-    metadata), when the input says so.
+    metadata), when the input says so. ``located_step`` and ``located_by`` are
+    `locate_error`'s step and evidence (None for programs and traces without a
+    reference, or when it blames nothing).
     """
 
     id: str
@@ -56,6 +61,8 @@ class EvalRecord:
     refuted_step: int | None = None
     step_statuses: tuple[str, ...] = ()
     program_status: str | None = None
+    located_step: int | None = None
+    located_by: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -100,6 +107,7 @@ def evaluate_trace(
     if answer is not None and trace.reference is not None:
         verdict = (verifier or MathVerifier()).verify(answer, trace.reference)
     verdicts = check_steps(trace) if run is None else check_program(trace, run=run)
+    located = locate_with_trace_reference(trace, verdicts) if run is None else None
     seg = trace.segmentation
     return EvalRecord(
         id=trace.id if trace.id is not None else f"#{position + 1}",
@@ -118,6 +126,8 @@ def evaluate_trace(
         refuted_step=first_error(verdicts),
         step_statuses=tuple(v.status for v in verdicts),
         program_status=None if run is None else run.status,
+        located_step=None if located is None else located.step,
+        located_by=None if located is None else located.found_by,
     )
 
 

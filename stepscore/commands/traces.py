@@ -87,9 +87,13 @@ def check_command(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
     from stepscore.verifiers.steps import check_steps
+    from stepscore.verifiers.steps.reference import locate_with_trace_reference as locate
 
     traces, errors = read_traces_arg(args, args.file, resegment=False)
-    checked = [(n, t, check_steps(t)) for n, t in enumerate(traces)]
+    checked = []
+    for n, trace in enumerate(traces):
+        verdicts = check_steps(trace)
+        checked.append((n, trace, verdicts, locate(trace, verdicts)))
     if sys.stdout.isatty() if args.table is None else args.table:
         rows = [
             {
@@ -100,15 +104,25 @@ def check_command(args: argparse.Namespace) -> int:
                     f"{c.expression} = {c.asserted} ({c.status})" for c in v.claims
                 ),
                 "reason": v.reason,
+                "first error (gold)": (
+                    located.found_by if located and located.step == position else None
+                ),
             }
-            for n, t, verdicts in checked
-            for v in verdicts
+            for n, t, verdicts, located in checked
+            for position, v in enumerate(verdicts)
         ]
         print(render_table(rows, max_width=60))
     else:
         write_lines(
             sys.stdout,
-            ({"id": t.id, "verdicts": [asdict(v) for v in verdicts]} for _, t, verdicts in checked),
+            (
+                {
+                    "id": t.id,
+                    "verdicts": [asdict(v) for v in verdicts],
+                    "located": None if located is None else asdict(located),
+                }
+                for _, t, verdicts, located in checked
+            ),
         )
     return report_errors(errors, len(traces) + len(errors))
 
@@ -133,6 +147,9 @@ def _row(record: EvalRecord) -> dict[str, object]:
         "correct": record.correct if record.verify_status in (None, "ok") else record.verify_status,
         "first error (given)": record.expected_error_step,
         "first refuted": record.refuted_step,
+        "first error (gold)": (
+            None if record.located_step is None else f"{record.located_step} ({record.located_by})"
+        ),
     }
 
 

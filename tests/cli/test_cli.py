@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -93,3 +95,47 @@ def test_check_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert "line 2:" in captured.err
     assert main(["check", str(path), "--table"]) == 1
     assert "refuted" in capsys.readouterr().out
+
+
+def test_check_locates_the_first_error_with_the_reference(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    problem = "Sam saves $15 every week for 8 weeks, then spends $45. How much is left?"
+    rows = [
+        {"id": "w", "prompt": problem, "text": "15 * 6 = 90\n90 - 45 = 45", "reference": "75"},
+        {"id": "r", "prompt": problem, "text": "15 * 8 = 120\n120 - 45 = 75", "reference": "75"},
+        {"id": "n", "prompt": problem, "text": "15 * 8 = 120\n120 - 45 = 75"},
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert main(["check", str(path), "--jsonl"]) == 0
+    located = [json.loads(line)["located"] for line in capsys.readouterr().out.splitlines()]
+    assert located[0]["outcome"] == "wrong" and located[0]["step"] == 0
+    assert located[0]["found_by"] == "unsupported_operand" and located[0]["values"] == ["6"]
+    assert located[1]["outcome"] == "correct" and located[1]["step"] is None
+    assert located[2] is None  # no reference, nothing to locate with
+    assert main(["check", str(path), "--table"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert [r.split()[:2] for r in rows if "unsupported_operand" in r] == [["w", "0"]]
+
+
+def test_eval_shows_the_located_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval"]) == 0
+    out = capsys.readouterr().out
+    assert "first error (gold)" in out
+    row = next(line for line in out.splitlines() if line.startswith("cot-savings-wrong "))
+    assert row.rstrip().endswith("0 (unsupported_operand)")
+
+
+def test_a_reader_that_leaves_early_ends_the_command_quietly(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    lines = (json.dumps(f"{n} + 1 = {n + 1}") + "\n" for n in range(20_000))
+    path.write_text("".join(lines), encoding="utf-8")  # megabytes of verdicts: a full pipe
+    command = [sys.executable, "-m", "stepscore", "check", str(path), "--jsonl"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        assert json.loads(proc.stdout.readline())["verdicts"][0]["status"] == "verified"
+        proc.stdout.close()  # like `| head -1`
+        err = proc.stderr.read().decode()
+        assert proc.wait(timeout=120) == 141
+    assert err == ""

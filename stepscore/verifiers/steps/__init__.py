@@ -1,5 +1,6 @@
 """Model-free step checking: recompute the claims each reasoning step makes, run
-program-of-thought steps in the sandbox, and follow self-refinement rounds.
+program-of-thought steps in the sandbox, follow self-refinement rounds, and, given the
+gold answer (and solution), locate the first error of a wrong trace.
 
 >>> check_text("12 × 3 = 36").status
 'verified'
@@ -21,12 +22,14 @@ from stepscore.verifiers.steps.program import (
     execute_program,
     execute_programs,
 )
+from stepscore.verifiers.steps.reference import LocatedError, locate_error
 from stepscore.verifiers.steps.rounds import RoundReport, check_rounds
 
 __all__ = [
     "CheckConfig",
     "CheckerJudge",
     "Claim",
+    "LocatedError",
     "ProgramRun",
     "RoundReport",
     "StepStatus",
@@ -39,4 +42,5 @@ __all__ = [
     "execute_program",
     "execute_programs",
     "first_error",
+    "locate_error",
 ]
