@@ -44,6 +44,8 @@ _NAME = re.compile(
     r"|m?\\angle ?[A-Z]{1,3}|[A-Z]{2,3}|\\overline\{[A-Z]{2}\}"
 )
 _CONSTANTS = frozenset({"e", "i"})
+_COMMAND = re.compile(r"\\[A-Za-z]+")
+_LETTER = re.compile(r"[A-Za-z]")
 _FLIP = {"<": ">", ">": "<", "\\le": "\\ge", "\\ge": "\\le", "\\ne": "\\ne", "=": "="}
 _INEQUALITY = frozenset({"<", ">", "\\le", "\\ge"})
 _INFINITY = Leaf("\\infty")
@@ -77,6 +79,8 @@ def _is_computation(rel: Relation) -> bool:
             return False
         if parse_number(part.text) is None:
             compiled = compile_expression(part.text)
+            if compiled is None and _LETTER.search(_COMMAND.sub("", part.text)) is None:
+                continue  # no letter outside commands: \log_2 8, \sin 30^\circ
             if compiled is None or compiled.variables:
                 return False
     return True

@@ -325,6 +325,11 @@ EQUATIONS = [
     (r"x \approx 3.14", "3.14", T),
     ("x = 2 + 3 = 5", "5", T),
     (r"\frac{28}{4}=7", "7", T),  # a computation: constants, then the result
+    (r"\log_2 8 = 3", "3", T),  # constants the expression reader does not parse
+    (r"\log_2{8} = 4", "3", F),
+    (r"\sin 30^\circ = \frac{1}{2}", "0.5", T),
+    (r"\pi r^2 = 5", "5", F),  # a letter outside the commands: a variable
+    (r"\text{cm} = 5", "5", F),
     ("2+3=5", "6", F),
     ("x+1=5", "5", F),
     (r"x=\pm 3", "3, -3", T),
