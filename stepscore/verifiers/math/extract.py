@@ -14,9 +14,11 @@ on what it settled on. ``style="auto"`` tries, in order:
 2. ``answer_tag``: ``<answer>...</answer>``.
 3. ``gsm8k``: ``#### 42`` (a number only, so a Markdown ``#### Step 1`` heading is not
    taken for an answer).
-4. ``answer_is``: "the (final) answer is ...", "Answer: ...", and Minerva's "Final Answer:
-   The final answer is $X$. I hope it is correct."; reported as ``choice`` when what it
-   names is a bare letter A-E, e.g. "The answer is (C)." -> ``C``.
+4. ``answer_is``: "the (final) answer is ...", "Answer: ...", Minerva's "Final Answer:
+   The final answer is $X$. I hope it is correct.", and the line after an answer heading
+   near the end ("# Answer\\n\\n6" as PRM800K writes it, "**Final Answer**"); reported
+   as ``choice`` when what it names is a bare letter A-E, e.g. "The answer is (C)." ->
+   ``C``.
 5. ``last_number``: integers (with thousands separators), decimals, negatives, ``3/4``
    and ``\\frac{3}{4}``; reported as ``last_math`` when that number ends a short
    delimited formula that is more than the number: ``is \\(-\\frac{2\\sqrt{3}}{3}\\).``
@@ -70,6 +72,13 @@ _BRACE = re.compile(r"\\[\\{}]|[{}]")  # escaped braces and backslashes are skip
 _TAG = re.compile(r"<(/?)answer>", re.IGNORECASE)
 _NUMBER_BODY = r"(?:\d[\d,]*(?:\.\d+)?|\.\d+)"
 _GSM8K = re.compile(rf"####[ \t]*(\$?-?{_NUMBER_BODY}(?:/\d+)?%?)\.?[ \t]*$", re.MULTILINE)
+# a Markdown heading line of its own ("# Answer" in PRM800K, "**Final Answer**"), looked
+# for in the text's tail only (a heading names the answer that ends the text)
+_ANSWER_HEADING = re.compile(
+    r"^[ \t]*(?:#{1,6}[ \t]*|\*\*)(?:final[ \t]+)?answer[ \t]*:?[ \t]*(?:\*\*)?[ \t]*:?[ \t]*$\s*",
+    re.IGNORECASE | re.MULTILINE,
+)
+_HEADING_TAIL = 4096
 _ANSWER_PHRASE = re.compile(r"answer[*_]*(?:[ \t]+is\b:?|[ \t]*:)[*_]*\s*", re.IGNORECASE)
 _MATH_OPENERS = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]"))
 _DISPLAY_MATH = (("$$", "$$"), ("\\[", "\\]"))
@@ -224,8 +233,12 @@ def _find_gsm8k(text: str) -> _Hit | None:
 
 
 def _find_answer_is(text: str) -> _Hit | None:
-    """What the last answer phrase ("the answer is", "Answer:") names."""
-    for phrase in reversed(list(_ANSWER_PHRASE.finditer(text))):
+    """What the last answer phrase ("the answer is", "Answer:") or heading names."""
+    phrases = list(_ANSWER_PHRASE.finditer(text))
+    if "answer" in text[-_HEADING_TAIL:].lower():
+        phrases += _ANSWER_HEADING.finditer(text, max(0, len(text) - _HEADING_TAIL))
+        phrases.sort(key=lambda m: m.start())
+    for phrase in reversed(phrases):
         if phrase.start() and text[phrase.start() - 1].isalnum():
             continue  # "reanswer:"; a lookbehind here would make the scan 3x slower
         start, end = _phrase_answer(text, phrase.end())

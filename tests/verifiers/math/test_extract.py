@@ -173,6 +173,26 @@ def test_answer_phrase_prose_gives_its_one_number(text: str, expected: str) -> N
     assert answer(text) == (expected, "answer_is")
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Right. So it is $\\sqrt{53}$.\n\n# Answer\n\n\\sqrt{53}", "\\sqrt{53}"),  # PRM800K
+        ("Right.\n\n# Answer\n\n(-1,6)", "(-1,6)"),
+        ("So.\n\n**Final Answer**\n\\(y = -2x\\)\n", "y = -2x"),
+        ("## Final answer:\n\n$\\frac{3}{4}$", "\\frac{3}{4}"),
+        ("The answer is 3.\n\n# Answer\n\n4", "4"),  # the last one
+        ("# Answer\n\n4\n\nThe answer is 5.", "5"),
+    ],
+)
+def test_answer_heading_names_the_next_line(text: str, expected: str) -> None:
+    assert answer(text) == (expected, "answer_is")
+
+
+def test_answer_word_ending_a_prose_line_is_no_heading() -> None:
+    assert answer("We find the answer\nThen 5") == ("5", "last_number")
+    assert answer("Some text 2.\n\n# Answer\n") == ("2", "last_number")
+
+
 def test_answer_phrase_needs_the_word() -> None:
     assert answer("reanswer: 5", "answer_is") == (None, None)
     assert answer("the answers are 1 and 2", "answer_is") == (None, None)
