@@ -21,6 +21,7 @@ from stepscore.prm.aggregate import Aggregation
 from stepscore.prm.scores import StepScores
 from stepscore.reasoning.trace import Trace
 from stepscore.verifiers.steps.check import CheckConfig, check_steps, first_error
+from stepscore.verifiers.steps.reference import locate_with_trace_reference
 
 __all__ = ["CheckerJudge", "VerifierPRM"]
 
@@ -51,30 +52,45 @@ class CheckerJudge:
 class VerifierPRM:
     """Step scores in [0, 1] from the checker: refuted 0.0, verified 1.0, else ``prior``.
 
+    With ``with_reference``, a chain of thought that carries its gold answer (``reference``,
+    and a worked solution as ``meta["solution"]``) also gets 0.0 at the step
+    `locate_error` blames when that answer is wrong: a process reward for RL where the
+    gold answer is at hand.
+
     >>> from stepscore.reasoning import segment
     >>> VerifierPRM(prior=0.7).score([segment("3 + 4 = 7\\nSo we wait.\\n7 * 2 = 15")])[0].scores
     (1.0, 0.7, 0.0)
+    >>> problem = "Sam saves $15 a week for 8 weeks, then spends $45. What is left?"
+    >>> wrong = segment("15 * 6 = 90\\n90 - 45 = 45", prompt=problem, reference="75")
+    >>> VerifierPRM(with_reference=True).score([wrong])[0].scores
+    (0.0, 1.0)
     """
 
     def __init__(
-        self, *, prior: float = 0.6, config: CheckConfig | None = None, how: Aggregation = "min"
+        self,
+        *,
+        prior: float = 0.6,
+        config: CheckConfig | None = None,
+        how: Aggregation = "min",
+        with_reference: bool = False,
     ) -> None:
         if not 0.0 <= prior <= 1.0:
             raise ValueError(f"prior must lie in [0, 1], got {prior!r}")
         self.prior = prior
         self.how = how
         self.config = config or CheckConfig()
+        self.with_reference = with_reference
         self.name = "checker-prm"
 
     def score(self, traces: Sequence[Trace], *, batch_size: int | None = None) -> list[StepScores]:
         """A `StepScores` per trace (``batch_size`` is ignored: no model, no batches)."""
-        return [
-            StepScores.of(
-                [
-                    self.prior if v.score is None else v.score
-                    for v in check_steps(t, config=self.config)
-                ],
-                how=self.how,
-            )
-            for t in traces
-        ]
+        return [self._scores(t) for t in traces]
+
+    def _scores(self, trace: Trace) -> StepScores:
+        verdicts = check_steps(trace, config=self.config)
+        scores = [self.prior if v.score is None else v.score for v in verdicts]
+        if self.with_reference:
+            located = locate_with_trace_reference(trace, verdicts)
+            if located is not None and located.step is not None:
+                scores[located.step] = 0.0
+        return StepScores.of(scores, how=self.how)

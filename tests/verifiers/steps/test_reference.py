@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from stepscore.benchmarks.catalog import load_benchmark
 from stepscore.benchmarks.metrics import processbench_score
 from stepscore.reasoning import Trace, segment
-from stepscore.verifiers.steps import LocatedError, check_steps, locate_error
+from stepscore.verifiers.steps import LocatedError, VerifierPRM, check_steps, locate_error
 from stepscore.verifiers.steps.reference import locate_with_trace_reference
 
 PROBLEM = (
@@ -178,3 +178,21 @@ def test_processbench_gsm8k_with_gold_answers_and_solutions(shared_data: Path) -
     assert figures["answer"][0] >= 0.20 and figures["answer"][1] >= 0.98
     assert figures["solution"][0] >= 0.44 and figures["solution"][1] >= 0.98
     print(json.dumps(figures))
+
+
+def test_verifier_prm_with_reference_scores_the_blamed_step_zero() -> None:
+    wrong = segment(
+        "Half walk: 40 / 2 = 20.\nThe bus takes 20 / 5 = 4.\nSo 16 are driven.",
+        kind="cot",
+        strategy="single_newline",
+        prompt=PROBLEM,
+        reference="15",
+    )
+    plain = VerifierPRM(prior=0.5).score([wrong])[0].scores
+    assert plain == (1.0, 1.0, 0.5)
+    assert VerifierPRM(prior=0.5, with_reference=True).score([wrong])[0].scores == (1.0, 0.0, 0.5)
+    right = segment("40 / 2 = 20 walk.\n20 - 5 = 15 are driven.", prompt=PROBLEM, reference="15")
+    unlabelled = segment("40 / 2 = 20 walk.\n20 - 9 = 11 are driven.", prompt=PROBLEM)
+    for trace in (right, unlabelled):
+        scored = VerifierPRM(with_reference=True).score([trace])[0].scores
+        assert scored == VerifierPRM().score([trace])[0].scores
