@@ -94,7 +94,7 @@ _RELATION_OR_BRACE = re.compile(r"\\[{}]|[{}()\[\]]|[=<>]|\\(?:approx|[lg]eq?|ne
 _NUMBER_FREE = re.compile(r"[^\w.,/\\{}-]")  # a character no number can contain
 _NUMBER = re.compile(
     r"(?:(?<![\w)\]}])-)?"  # a minus sign, but not a subtraction
-    r"(?:\\[dt]?frac\{\d+\}\{\d+\}"
+    r"(?:\\[dt]?frac(?:\{\d+\}\{\d+\}|\d\d(?!\d))"
     r"|(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:/\d+)?"
     r"|(?<![\w.])\.\d+)"
 )
@@ -379,13 +379,13 @@ def _after_relations(text: str, start: int, end: int) -> tuple[int, int]:
 def _formula_around(text: str, start: int, end: int) -> tuple[int, int] | None:
     """The inside of the delimited formula holding ``text[start:end]``, or None."""
     for opener, closer in (("\\(", "\\)"), ("\\[", "\\]")):
-        left = text.rfind(opener, max(0, start - _MAX_FORMULA), start)
+        left = text.rfind(opener, max(0, start - _WINDOW), start)
         if left == -1 or text.find(closer, left, start) != -1:
             continue
         right = text.find(closer, end, end + _MAX_FORMULA)
         if right != -1 and text.find(opener, end, right) == -1:
             return left + len(opener), right
-    if "$" not in text[max(0, start - _MAX_FORMULA) : start]:
+    if "$" not in text:
         return None
     if text.count("$$", 0, start) % 2:
         right = text.find("$$", end, end + _MAX_FORMULA)
@@ -396,18 +396,23 @@ def _formula_around(text: str, start: int, end: int) -> tuple[int, int] | None:
 def _dollar_formula_around(text: str, start: int, end: int) -> tuple[int, int] | None:
     """The inside of the ``$...$`` holding ``text[start:end]``; pairs are counted from
     the line's start (inline math does not cross lines), ``$$`` and ``\\$`` skipped."""
-    line_start = max(text.rfind("\n", 0, start) + 1, start - _MAX_FORMULA)
+    line_start = text.rfind("\n", 0, start) + 1
+    left, count = -1, 0
+    for m in _DOLLAR.finditer(text, line_start, start):
+        if m[0] == "$":
+            left, count = m.start(), count + 1
+    if count % 2 == 0:
+        return None
     line_end = text.find("\n", end)
-    limit = min(len(text) if line_end == -1 else line_end, end + _MAX_FORMULA)
-    singles = [m.start() for m in _DOLLAR.finditer(text, line_start, limit) if m[0] == "$"]
-    for left, right in zip(singles[::2], singles[1::2], strict=False):
-        if left < start and end <= right:
-            inside = text[left + 1 : right]
-            after = text[right + 1 : right + 2]
-            if inside != inside.strip() or inside[-1] in "+-*/=," or after.isalnum():
-                return None  # "$5 and $6", "$5 + $3": prices, not a formula
-            return left + 1, right
-    return None
+    limit = len(text) if line_end == -1 else line_end
+    right = next((m.start() for m in _DOLLAR.finditer(text, end, limit) if m[0] == "$"), -1)
+    if right == -1:
+        return None
+    inside = text[left + 1 : right]
+    after = text[right + 1 : right + 2]
+    if inside != inside.strip() or inside[-1] in "+-*/=," or after.isalnum():
+        return None  # "$5 and $6", "$5 + $3": prices, not a formula
+    return left + 1, right
 
 
 def _number_free_point(text: str, pos: int) -> int:

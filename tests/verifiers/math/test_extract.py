@@ -275,6 +275,14 @@ def test_auto_does_not_use_the_final_line() -> None:
         ("So the set is $\\{1, 2\\}$.", "\\{1, 2\\}"),
         ("$$\n x = \\frac{\\sqrt 2}{2}\n$$", "\\frac{\\sqrt 2}{2}"),
         ("giving $r = \\sqrt{9 + 4} = 2\\sqrt{13}$.", "2\\sqrt{13}"),
+        # the answer ends a display that opens far before it
+        ("$$" + "x = " * 40 + "\\frac{\\sqrt{3}}{3}$$", "\\frac{\\sqrt{3}}{3}"),
+        ("\\[" + "1 + " * 40 + "1 = \\sqrt{41}^2 \\]", "\\sqrt{41}^2"),
+        # pairs are counted from the line's start, however many come before
+        (
+            "So " + "$a_1$, " * 30 + "and the slope is $-\\frac{1}{\\sqrt{2}}$.",
+            "-\\frac{1}{\\sqrt{2}}",
+        ),
     ],
 )
 def test_last_number_widened_to_the_formula_it_ends(text: str, expected: str | None) -> None:
@@ -316,6 +324,7 @@ def test_last_number_kept_when_no_short_formula_ends_it(text: str, expected: str
         ("a ratio of -3/4", "-3/4"),
         ("which is $\\frac{3}{4}$", "\\frac{3}{4}"),
         ("which is $\\dfrac{3}{4}$", "\\dfrac{3}{4}"),
+        ("which is $\\frac56$", "\\frac56"),
         ("up 50%", "50"),
         ("(-5)", "-5"),
     ],
