@@ -139,13 +139,15 @@ def serve(
     slots' inits kills that slot. Shared with the Docker worker, whose one slot at a time
     shares this server's views: ``b"r"`` and a size calls ``resize(size)`` on them (the
     slot is idle, so they are empty) and answers ``b"r"``, or ``b"f"`` if it failed."""
-    inits: set[int] = set()  # the slots' inits this server forked and has not reaped
+    # the slots' inits this server forked and has not reaped, each with a pidfd that
+    # wakes the loop when the init dies, so it is reaped at once (no zombie lingers)
+    inits: dict[int, int] = {}
     while True:
-        ready = select.select([sock], [], [], 1.0)[0]
+        ready = select.select([sock, *inits.values()], [], [], 1.0)[0]
         _reap(inits)
         if os.getppid() != parent:
             os._exit(0)
-        if not ready:
+        if sock not in ready:
             continue
         try:
             message, fds, _, _ = socket.recv_fds(sock, 16, 8)
@@ -180,7 +182,7 @@ def serve(
         if pid < 0:
             socket.send_fds(sock, [b"f"], [])
             continue
-        inits.add(pid)
+        inits[pid] = os.pidfd_open(pid)
         pidfd = os.pidfd_open(pid)
         try:
             socket.send_fds(sock, [b"p"], [pidfd])
@@ -196,7 +198,7 @@ def _number_after(kind: bytes, message: bytes) -> int | None:
     return int(message[1:]) or None
 
 
-def _kill_slot(pidfd: int, inits: set[int]) -> None:
+def _kill_slot(pidfd: int, inits: dict[int, int]) -> None:
     """SIGKILL the slot whose init ``pidfd`` names, if it is one of ours (for a caller
     who may not signal it itself); closes ``pidfd``."""
     try:
@@ -210,10 +212,11 @@ def _kill_slot(pidfd: int, inits: set[int]) -> None:
         os.close(pidfd)
 
 
-def _reap(inits: set[int]) -> None:
+def _reap(inits: dict[int, int]) -> None:
     try:
         while (pid := os.waitpid(-1, os.WNOHANG)[0]) > 0:
-            inits.discard(pid)
+            if pid in inits:
+                os.close(inits.pop(pid))
     except ChildProcessError:
         pass
 

@@ -223,6 +223,32 @@ def test_slots_are_reused_until_a_job_is_stopped() -> None:
         assert after and first.isdisjoint(after)
 
 
+def test_a_stopped_slot_is_reaped_at_once() -> None:
+    """The server wakes when a slot's init dies, not on its next 1 s tick: no zombie
+    lingers among the caller's descendants (a pool's "no process left" check saw one)."""
+
+    def zombies(parent: int) -> list[int]:
+        found = []
+        for name in os.listdir("/proc"):
+            try:
+                with open(f"/proc/{name}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if fields[0] == "Z" and int(fields[1]) == parent:
+                found.append(int(name))
+        return found
+
+    with ForkServerSandbox() as sandbox:
+        server = sandbox._server
+        assert server is not None
+        for _ in range(3):
+            stopped = sandbox.run("while True: pass", timeout_s=0.3, memory_mb=256)
+            assert stopped.status == "timeout"
+            time.sleep(0.15)
+            assert zombies(server.proc.pid) == []
+
+
 def test_each_job_gets_its_own_write_cap_and_empty_views(sandbox: ForkServerSandbox) -> None:
     write = "open('/tmp/blob', 'wb').write(b'x' * (3 << 20)); print('wrote')"
     results = [sandbox.run(write, file_mb=mb, **LIMITS) for mb in (1, 8, 1)]
@@ -284,10 +310,10 @@ def test_a_server_kills_only_its_own_slots_when_asked() -> None:
 
     other = subprocess.Popen(["sleep", "30"])
     try:
-        forkworker._kill_slot(os.pidfd_open(other.pid), inits=set())
+        forkworker._kill_slot(os.pidfd_open(other.pid), inits={})
         time.sleep(0.2)
         assert other.poll() is None  # not one of its slots: left alone
-        forkworker._kill_slot(os.pidfd_open(other.pid), inits={other.pid})
+        forkworker._kill_slot(os.pidfd_open(other.pid), inits={other.pid: -1})
         assert other.wait(5) == -signal.SIGKILL
     finally:
         other.kill()
