@@ -89,6 +89,9 @@ _DIGIT = re.compile(r"\d")
 _MAX_FORMULA = 100  # a widened answer longer than this is a derivation, not an answer
 _NOT_ONE_ANSWER = re.compile(r"\\\\|&|\\(?:begin|end|q?quad)(?![A-Za-z])|\n\s*\n")
 _DOLLAR = re.compile(r"\$\$|(?<!\\)\$")
+_MATRIX = re.compile(  # one matrix, whose rows and cells are one answer
+    r"\\begin\{([pbvBV]?matrix)\}(?:(?!\\begin\{)[^$])*?\\end\{\1\}", re.DOTALL
+)
 _OPENING, _CLOSING = frozenset(("{", "(", "[", "\\{")), frozenset(("}", ")", "]", "\\}"))
 _RELATION_OR_BRACE = re.compile(r"\\[{}]|[{}()\[\]]|[=<>]|\\(?:approx|[lg]eq?|neq?)(?![A-Za-z])")
 _NUMBER_FREE = re.compile(r"[^\w.,/\\{}-]")  # a character no number can contain
@@ -98,6 +101,9 @@ _NUMBER = re.compile(
     r"|(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:/\d+)?"
     r"|(?<![\w.])\.\d+)"
 )
+# a number right after a command ("\\approx54000", "\\cdot360"), which `_NUMBER` takes
+# for part of a word; a pattern of its own, as lookbehinds in `_NUMBER` make it 2x slower
+_GLUED = re.compile(r"\\(?:approx|cdot|times|div|pm|le|ge|leq|geq)(-?(?:\d+(?:\.\d+)?|\.\d+))")
 _CHOICE_BARE = re.compile(r"\(?([A-E])\)?")
 _CHOICE_LEAD = re.compile(r"(?:\\(?:text|textbf|mathrm|mathbf)\{)?\s*\(?([A-E])(?![A-Za-z])")
 _CHOICE_MARK = re.compile(r"([A-E])\)")  # "(C)" or "C)", checked for what precedes it
@@ -116,7 +122,8 @@ class Extraction:
 
     ``status`` is "ok" or "no_answer". When "ok", ``answer == text[start:end]`` and
     ``rule`` names the rule that fired ("boxed", "fbox", "answer_tag", "gsm8k",
-    "answer_is", "choice", "final_line", "last_number" or "last_math"); otherwise all four are None.
+    "answer_is", "choice", "final_line", "last_number" or "last_math"); otherwise all
+    four are None.
     ``reason`` says in a few words what was found, or what was looked for.
     """
 
@@ -337,11 +344,15 @@ def _find_last_number(text: str) -> _Hit | None:
     while True:
         pos = _number_free_point(text, len(text) - window)
         last = _last(_NUMBER.finditer(text, pos))
-        if last is not None:
-            return _Hit(last.start(), last.end(), "last_number")
-        if pos == 0:
-            return None
+        if last is not None or pos == 0:
+            break
         window *= 8
+    glued = None
+    if "\\" in text:  # a glued number may also start just before `last` ("\\approx-3")
+        glued = _last(_GLUED.finditer(text, 0 if last is None else max(0, last.start() - 9)))
+    if glued is not None and (last is None or glued.end() >= last.end()):
+        return _Hit(glued.start(1), glued.end(1), "last_number")
+    return None if last is None else _Hit(last.start(), last.end(), "last_number")
 
 
 def _find_last_value(text: str) -> _Hit | None:
@@ -352,28 +363,31 @@ def _find_last_value(text: str) -> _Hit | None:
     inner = _formula_around(text, hit.start, hit.end)
     if inner is None:
         return hit
-    start, end = _trim(text, *_after_relations(text, *inner))
+    cut, relation = _after_relations(text, *inner)
+    start, end = _trim(text, cut, inner[1])
     if (start, end) == (hit.start, hit.end) or end - start > _MAX_FORMULA:
-        return hit
-    if _NOT_ONE_ANSWER.search(text, start, end):
+        return hit  # "$x = 3$": the number is the value
+    if relation != "=" and not start <= hit.start < hit.end <= end:
+        return hit  # "$2 < x$": the number is not in the value (after "=" it is the result)
+    if _NOT_ONE_ANSWER.search(text, start, end) and not _MATRIX.fullmatch(text, start, end):
         return hit
     return _Hit(start, end, "last_math")
 
 
-def _after_relations(text: str, start: int, end: int) -> tuple[int, int]:
-    """The part of a formula after its last relation outside braces: the value of
-    ``A = \\frac{8\\pi}{5}`` or ``x^3 = 12`` (the grader reads ``x^3 = 12`` as an
-    equation, while the number alone was the answer)."""
+def _after_relations(text: str, start: int, end: int) -> tuple[int, str | None]:
+    """Where the part of a formula after its last relation outside braces starts, and
+    that relation: the value of ``A = \\frac{8\\pi}{5}`` or ``x^3 = 12`` (the grader
+    reads ``x^3 = 12`` as an equation, while the number alone was the answer)."""
     depth = 0
-    cut = start
+    cut, relation = start, None
     for tok in _RELATION_OR_BRACE.finditer(text, start, end):
         if tok[0] in _OPENING:
             depth += 1
         elif tok[0] in _CLOSING:
             depth = max(0, depth - 1)
         elif depth == 0:
-            cut = tok.end()
-    return cut, end
+            cut, relation = tok.end(), tok[0]
+    return cut, relation
 
 
 def _formula_around(text: str, start: int, end: int) -> tuple[int, int] | None:

@@ -275,6 +275,11 @@ def test_auto_does_not_use_the_final_line() -> None:
         ("So the set is $\\{1, 2\\}$.", "\\{1, 2\\}"),
         ("$$\n x = \\frac{\\sqrt 2}{2}\n$$", "\\frac{\\sqrt 2}{2}"),
         ("giving $r = \\sqrt{9 + 4} = 2\\sqrt{13}$.", "2\\sqrt{13}"),
+        ("the area is $$12\\pi\\cdot\\frac{1}{12}=\\pi$$", "\\pi"),  # a chain's result
+        (  # one matrix is one answer, its rows and cells included
+            "so $\\mathbf{v} = \\begin{pmatrix} -5 \\\\ 2 \\end{pmatrix}.$",
+            "\\begin{pmatrix} -5 \\\\ 2 \\end{pmatrix}",
+        ),
         # the answer ends a display that opens far before it
         ("$$" + "x = " * 40 + "\\frac{\\sqrt{3}}{3}$$", "\\frac{\\sqrt{3}}{3}"),
         ("\\[" + "1 + " * 40 + "1 = \\sqrt{41}^2 \\]", "\\sqrt{41}^2"),
@@ -301,6 +306,7 @@ def test_last_number_widened_to_the_formula_it_ends(text: str, expected: str | N
         ("so $x = 3$.", "3"),  # the value is the number itself
         ("Therefore, \\(x^3 = 12\\).", "12"),  # not the equation x^3 = 12
         ("so $x < 5$", "5"),
+        ("so $2 < x$.", "2"),  # the number is not in the value after the relation
         ("\\[ x = 1 \\\\ y = 2 \\]", "2"),  # two answers
         ("\\(x = 1, \\quad y = 2\\)", "2"),
         ("$" + "1+" * 60 + "1$", "1"),  # a derivation, not an answer
@@ -325,6 +331,9 @@ def test_last_number_kept_when_no_short_formula_ends_it(text: str, expected: str
         ("which is $\\frac{3}{4}$", "\\frac{3}{4}"),
         ("which is $\\dfrac{3}{4}$", "\\dfrac{3}{4}"),
         ("which is $\\frac56$", "\\frac56"),
+        ("area $250000-196300\\approx54000$ m", "54000"),  # glued to a command
+        ("so $x\\approx-3$", "-3"),
+        ("so \\frac{145}{488}\\cdot360 degrees", "360"),
         ("up 50%", "50"),
         ("(-5)", "-5"),
     ],
@@ -432,6 +441,8 @@ def test_tail_first_number_search_agrees_with_a_full_scan(text: str) -> None:
 
 ADVERSARIAL = [
     "\\boxed{" * 100_000,
+    "\\approx1" * 150_000,
+    "$\\begin{pmatrix}1 & " * 60_000,
     "\\boxed{" + "{" * 1_000_000,
     "1" * 1_000_000,
     "1 " * 500_000,
