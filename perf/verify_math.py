@@ -16,7 +16,9 @@ and ``bon/math_cot_100.jsonl`` (800 MATH responses, ``score``). For each set it 
   the last section measures them on MATH test golds against ``\frac{2(g)}{2}``
   rewrites that only sympy can decide);
 - agreement of each verifier with the labels, and every pair where stepscore disagrees
-  with the label.
+  with the label;
+- extraction without boxes: MATH test solutions with their ``\\boxed{}`` removed, graded
+  against their own answers by each verifier (all are right).
 """
 
 from __future__ import annotations
@@ -127,6 +129,38 @@ def symbolic_scaling(data: Path, workers: list[int]) -> None:
     batch_scaling(pairs, workers, warm)
 
 
+def without_boxes(text: str) -> str:
+    """``text`` with each balanced ``\\boxed{X}`` replaced by ``X``."""
+    out, pos = [], 0
+    while (box := text.find("\\boxed{", pos)) != -1:
+        depth, end = 1, box + 7
+        while end < len(text) and depth:
+            depth += {"{": 1, "}": -1}.get(text[end], 0)
+            end += 1
+        out += [text[pos:box], text[box + 7 : end - 1]]
+        pos = end
+    return "".join(out) + text[pos:]
+
+
+def unboxed_solutions(data: Path) -> None:
+    """Extraction where no box marks the answer: MATH test reference solutions with their
+    boxes removed (the answer is then a formula or number somewhere near the end),
+    graded against their own boxed answers; every one is right, so a miss is an
+    extraction (or comparison) miss."""
+    rows = [json.loads(row) for row in (data / "math" / "test.jsonl").open(encoding="utf-8")]
+    pairs = []
+    for row in rows:
+        gold = extract_answer(row["solution"], "boxed").answer
+        if gold:
+            pairs.append((without_boxes(row["solution"]), gold))
+    clear_caches()
+    ours = sum(MathVerifier().verify(p, g).correct for p, g in pairs)
+    theirs = sum(math_verify_verdict(p, g) for p, g in pairs)
+    print(f"\n== MATH test solutions, boxes removed: {len(pairs)} (all right)")
+    print(f"graded right: Math-Verify  {theirs}/{len(pairs)} = {100 * theirs / len(pairs):.2f}%")
+    print(f"graded right: stepscore    {ours}/{len(pairs)} = {100 * ours / len(pairs):.2f}%")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--limit", type=int, default=None, help="pairs per set")
@@ -142,6 +176,7 @@ def main() -> int:
     }
     for name, pairs in sets.items():
         run_set(name, pairs[: args.limit], args.workers)
+    unboxed_solutions(data)
     symbolic_scaling(data, args.workers)
     return 0
 
