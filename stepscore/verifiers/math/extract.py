@@ -93,7 +93,14 @@ _MATRIX = re.compile(  # one matrix, whose rows and cells are one answer
     r"\\begin\{([pbvBV]?matrix)\}(?:(?!\\begin\{)[^$])*?\\end\{\1\}", re.DOTALL
 )
 _OPENING, _CLOSING = frozenset(("{", "(", "[", "\\{")), frozenset(("}", ")", "]", "\\}"))
-_RELATION_OR_BRACE = re.compile(r"\\[{}]|[{}()\[\]]|[=<>]|\\(?:approx|[lg]eq?|neq?)(?![A-Za-z])")
+_RELATION_OR_BRACE = re.compile(
+    r"\\[{}]|[{}()\[\]]|[=<>]"
+    r"|\\(?:approx|[lg]eq?|neq?|equiv|implies|Rightarrow|iff)(?![A-Za-z])"
+)
+_CHAIN = frozenset(("=", "\\equiv", "\\implies", "\\Rightarrow", "\\iff"))  # ends in a result
+_MODULUS = re.compile(r"\s*(?:\\pmod\s*(?:\{[^{}]*\}|\w+)|\(\s*\\?mod\s*[^()]*\))\s*$")
+_OPENER = re.compile(r"\$\$?|\\\(|\\\[")
+_CLOSER = {"$": "$", "$$": "$$", "\\(": "\\)", "\\[": "\\]"}
 _NUMBER_FREE = re.compile(r"[^\w.,/\\{}-]")  # a character no number can contain
 _NUMBER = re.compile(
     r"(?:(?<![\w)\]}])-)?"  # a minus sign, but not a subtraction
@@ -267,7 +274,23 @@ def _phrase_answer(text: str, pos: int) -> tuple[int, int]:
     line_end = limit if line_end == -1 else line_end
     sentence_end = _SENTENCE_END.search(text, pos, line_end)
     start, end = _trim(text, pos, sentence_end.start() if sentence_end else line_end)
-    return _number_in_prose(text, start, end) or (start, end)
+    return _math_after_lead(text, start, end) or _number_in_prose(text, start, end) or (start, end)
+
+
+def _math_after_lead(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The formula a sentence answer ends on after a short lead-in ("The final answer is
+    then $2 + 2 = 4$.", "just $a^3 + a^2$"): at most six words, no digit, nothing after."""
+    opener = _OPENER.search(text, start, end)
+    if opener is None or opener.start() == start:
+        return None
+    lead = text[start : opener.start()]
+    if _DIGIT.search(lead) or "\\" in lead or len(lead.split()) > 6:
+        return None
+    closer = _CLOSER[opener[0]]
+    close = text.find(closer, opener.end(), end + len(closer))
+    if close == -1 or text[close + len(closer) : end].strip(" .,;:"):
+        return None
+    return _trim(text, opener.end(), close)
 
 
 def _number_in_prose(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -356,18 +379,26 @@ def _find_last_number(text: str) -> _Hit | None:
 
 
 def _find_last_value(text: str) -> _Hit | None:
-    """The last number, or the short formula it ends (``last_math``, see the docstring)."""
+    """The last number outside an ``[asy]`` diagram, or the short formula it ends
+    (``last_math``, see the docstring)."""
     hit = _find_last_number(text)
     if hit is None:
         return None
+    if "[/asy]" in text:  # a diagram's coordinates are no answer: look before it
+        opened = text.rfind("[asy]", 0, hit.start)
+        if opened != -1 and text.find("[/asy]", opened, hit.start) == -1:
+            return _find_last_value(text[:opened])
     inner = _formula_around(text, hit.start, hit.end)
     if inner is None:
         return hit
     cut, relation = _after_relations(text, *inner)
     start, end = _trim(text, cut, inner[1])
+    modulus = _MODULUS.search(text, start, end)  # "x \\equiv 39 \\pmod{47}": 39
+    if modulus is not None and modulus.start() > start:
+        end = modulus.start()
     if (start, end) == (hit.start, hit.end) or end - start > _MAX_FORMULA:
         return hit  # "$x = 3$": the number is the value
-    if relation != "=" and not start <= hit.start < hit.end <= end:
+    if relation not in _CHAIN and not start <= hit.start < hit.end <= end:
         return hit  # "$2 < x$": the number is not in the value (after "=" it is the result)
     if _NOT_ONE_ANSWER.search(text, start, end) and not _MATRIX.fullmatch(text, start, end):
         return hit

@@ -157,6 +157,27 @@ def test_answer_phrase(text: str, expected: str) -> None:
     assert answer(text, "answer_is") == (expected, "answer_is")
 
 
+def test_a_diagram_s_numbers_are_no_answer() -> None:
+    text = 'so there are 12.\n[asy]\ndraw((0,0)--(1,2));\nlabel("3",(1,1));\n[/asy]'
+    assert answer(text) == ("12", "last_number")
+    assert answer('[asy]\nlabel("3",(1,1));\n[/asy] so 7 [asy] x [/asy]') == ("7", "last_number")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The final answer is then $2 + 2 + 2010 = 2014.$", "2 + 2 + 2010 = 2014"),
+        ("So our answer is just $a^3 + a^2$.", "a^3 + a^2"),
+        ("the answer is the larger of the two: $x=1$.", "x=1"),
+        ("The answer is $3$ apples.", "3"),
+        ("The answer is 5 and $x$ is 3.", "5 and $x$ is 3"),  # a digit in the lead
+        ("The answer is then $x$ or $y$ here.", "then $x$ or $y$ here"),  # more after it
+    ],
+)
+def test_answer_phrase_formula_after_a_short_lead(text: str, expected: str) -> None:
+    assert answer(text) == (expected, "answer_is")
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -276,6 +297,8 @@ def test_auto_does_not_use_the_final_line() -> None:
         ("$$\n x = \\frac{\\sqrt 2}{2}\n$$", "\\frac{\\sqrt 2}{2}"),
         ("giving $r = \\sqrt{9 + 4} = 2\\sqrt{13}$.", "2\\sqrt{13}"),
         ("the area is $$12\\pi\\cdot\\frac{1}{12}=\\pi$$", "\\pi"),  # a chain's result
+        ("$5n \\equiv 5 \\cdot 5 \\equiv 25 \\equiv 4 \\pmod{7}$.", "4"),  # a congruence
+        ("$95x \\equiv 19 \\pmod{47}\\implies x \\equiv 39 \\pmod{47}$.", "39"),
         (  # one matrix is one answer, its rows and cells included
             "so $\\mathbf{v} = \\begin{pmatrix} -5 \\\\ 2 \\end{pmatrix}.$",
             "\\begin{pmatrix} -5 \\\\ 2 \\end{pmatrix}",
