@@ -16,14 +16,17 @@ on what it settled on. ``style="auto"`` tries, in order:
    taken for an answer).
 4. ``answer_is``: "the (final) answer is ...", "Answer: ...", Minerva's "Final Answer:
    The final answer is $X$. I hope it is correct.", and the line after an answer heading
-   near the end ("# Answer\\n\\n6" as PRM800K writes it, "**Final Answer**"); reported
-   as ``choice`` when what it names is a bare letter A-E, e.g. "The answer is (C)." ->
-   ``C``.
+   near the end ("# Answer\\n\\n6" as PRM800K writes it, "**Final Answer**"). What it
+   names is a formula right after it, else its sentence; of the sentence, a formula after
+   a short lead-in ("is then $2 + 2 = 4$.") or the one number of prose around it ("Verna
+   received $7.00 in change"). Reported as ``choice`` when it names a bare letter A-E,
+   e.g. "The answer is (C)." -> ``C``.
 5. ``last_number``: integers (with thousands separators), decimals, negatives, ``3/4``
-   and ``\\frac{3}{4}``; reported as ``last_math`` when that number ends a short
-   delimited formula that is more than the number: ``is \\(-\\frac{2\\sqrt{3}}{3}\\).``
-   gives the fraction, not its last ``3``, and ``$(2, 3)$`` the point. A ``$`` pair
-   that reads as two prices (``$5 and $``) is not a formula.
+   and ``\\frac{3}{4}``, outside ``[asy]`` diagrams; reported as ``last_math`` when that
+   number ends a short delimited formula that is more than the number:
+   ``is \\(-\\frac{2\\sqrt{3}}{3}\\).`` gives the fraction, not its last ``3``, ``$(2, 3)$``
+   the point, ``$x \\equiv 39 \\pmod{47}$`` 39 (the value after the last relation). A
+   ``$`` pair that reads as two prices (``$5 and $``) is not a formula.
 
 ``final_line`` (the last non-empty line or display block, if it is short and looks like a
 bare answer) is a style of its own, not an ``auto`` step. It wins where the answer is not
