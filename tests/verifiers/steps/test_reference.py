@@ -117,6 +117,8 @@ def test_caller_errors_raise() -> None:
         locate_error("40 / 2 = 20.", answer="15")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="needs a gold answer"):
         locate_error(trace)
+    with pytest.raises(ValueError, match="not pot traces"):
+        locate_error(segment("x = 3\nprint(x)", kind="pot"), answer="3")
     with pytest.raises(ValueError, match="2 verdicts for 1 steps"):
         locate_error(trace, answer="15", verdicts=check_steps(trace_of("a", "b")))
 
