@@ -16,7 +16,8 @@ module names where it most likely first does. `locate_error`:
    - without one: the first step that computes with a number that neither the problem
      nor an earlier step gave it (``"unsupported_operand"``), a misread or invented
      quantity;
-   - the step that states the wrong final answer (``"final_answer"``), wrong for sure;
+   - the step that first computes the wrong final answer, else the one stating it
+     (``"final_answer"``), wrong for sure;
 3. when it is right or unknown, blames only what the checker refutes: a value foreign
    to the solution is then another path to the answer, not an error.
 
@@ -30,7 +31,7 @@ The small counts and constants may be operands anywhere, but the value a claim c
 
 On ProcessBench (problems joined to GSM8K and MATH test; `perf/processbench_checker.py`)
 this places the earliest error exactly in 47% of the erroneous GSM8K samples with the
-solution and 23% with the answer only (MATH: 28%, 25%; the checker alone: 11%, 19.5%),
+solution and 28% with the answer only (MATH: 28%, 26%; the checker alone: 11%, 19.5%),
 blaming 1% of the correct ones; on PRM800K paths (`perf/locate_error_prm800k.py`), 45%
 and 59%. Its misses are earlier steps that take another valid path (a foreign value) and
 error steps that write no new value. It is a guess with a measured hit rate, not a
@@ -151,7 +152,8 @@ def locate_error(
         unsupported = _first_unsupported(trace, verdicts)
         if unsupported is not None:
             candidates.append((unsupported[0], "unsupported_operand", unsupported[1]))
-    stated = _answer_step(trace)
+    written = _known(trace.prompt, constants=False) | _known(solution or "", constants=False)
+    stated = _answer_step(trace, verdicts, written)
     if stated is not None:
         candidates.append((stated, "final_answer", ()))
     if not candidates:
@@ -181,7 +183,7 @@ _REASONS: dict[FoundBy, str] = {
     "checker": "answer wrong; the checker refutes this step",
     "foreign_value": "answer wrong; first step with a value the problem and solution never reach",
     "unsupported_operand": "answer wrong; first step computing with a number nothing gave it",
-    "final_answer": "answer wrong; this step states it",
+    "final_answer": "answer wrong; this step works it out or states it",
 }
 
 
@@ -220,15 +222,22 @@ def _first_unsupported(
     return None
 
 
-def _answer_step(trace: Trace) -> int | None:
-    """The position of the step holding the extracted final answer, if one does."""
+def _answer_step(trace: Trace, verdicts: Sequence[StepVerdict], known: set[float]) -> int | None:
+    """The first step whose claim computes the final answer's value (a wrong answer is
+    wrong where it is first worked out), unless that value is ``known`` (a right
+    intermediate the trace stopped at), else the step holding the extracted answer."""
     found = extract_answer(trace.text)
-    if found.start is None:
+    if found.start is None or found.answer is None:
         return None
-    for position, step in enumerate(trace.steps):
-        if step.start <= found.start < step.end:
-            return position
-    return None
+    stated = next(
+        (i for i, step in enumerate(trace.steps) if step.start <= found.start < step.end), None
+    )
+    value = _values(found.answer)
+    if len(value) == 1 and not value <= known:
+        for position, verdict in enumerate(verdicts[:stated]):
+            if any(value <= _values(claim.asserted) for claim in verdict.claims):
+                return position
+    return stated
 
 
 def _numbers(text: str) -> list[tuple[str, float]]:

@@ -88,10 +88,17 @@ def test_without_a_solution_an_operand_nothing_gave_is_blamed() -> None:
 
 
 def test_with_no_other_evidence_the_step_stating_the_wrong_answer_is_blamed() -> None:
-    # every value is the solution's; only the answer, in the last step, is wrong
+    # every value is the solution's; only the answer, in the last step, is wrong (20 was
+    # worked out in step 0, but as the solution's own value it was right there)
     trace = trace_of("40 / 2 = 20 walk.", "20 / 4 = 5 take the bus.", "The answer is 20.")
     located = locate_error(trace, solution=SOLUTION)
     assert (located.outcome, located.step, located.found_by) == ("wrong", 2, "final_answer")
+
+
+def test_a_wrong_answer_is_blamed_where_it_is_first_worked_out() -> None:
+    trace = trace_of("Half walk: 40 / 2 = 20.", "Then 20 - 4 = 16 remain.", "So 16 are driven.")
+    located = locate_error(trace, answer="15")
+    assert (located.outcome, located.step, located.found_by) == ("wrong", 1, "final_answer")
 
 
 def test_an_answer_that_cannot_be_graded_leaves_only_the_checker() -> None:
