@@ -399,11 +399,12 @@ def _find_last_value(text: str) -> _Hit | None:
     modulus = _MODULUS.search(text, start, end)  # "x \\equiv 39 \\pmod{47}": 39
     if modulus is not None and modulus.start() > start:
         end = modulus.start()
-    if (start, end) == (hit.start, hit.end) or end - start > _MAX_FORMULA:
+    matrix = _MATRIX.fullmatch(text, start, end) is not None  # may be longer, with \\ and &
+    if (start, end) == (hit.start, hit.end) or end - start > _MAX_FORMULA * (1 + 3 * matrix):
         return hit  # "$x = 3$": the number is the value
     if relation not in _CHAIN and not start <= hit.start < hit.end <= end:
         return hit  # "$2 < x$": the number is not in the value (after "=" it is the result)
-    if _NOT_ONE_ANSWER.search(text, start, end) and not _MATRIX.fullmatch(text, start, end):
+    if not matrix and _NOT_ONE_ANSWER.search(text, start, end):
         return hit
     return _Hit(start, end, "last_math")
 

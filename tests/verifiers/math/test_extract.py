@@ -299,6 +299,12 @@ def test_auto_does_not_use_the_final_line() -> None:
         ("the area is $$12\\pi\\cdot\\frac{1}{12}=\\pi$$", "\\pi"),  # a chain's result
         ("$5n \\equiv 5 \\cdot 5 \\equiv 25 \\equiv 4 \\pmod{7}$.", "4"),  # a congruence
         ("$95x \\equiv 19 \\pmod{47}\\implies x \\equiv 39 \\pmod{47}$.", "39"),
+        (  # a matrix may be longer than other formulas
+            "is: $$\\begin{pmatrix} \\frac{\\sqrt{2}}{2} & \\frac{\\sqrt{2}}{2} \\\\ "
+            "-\\frac{\\sqrt{2}}{2} & \\frac{\\sqrt{2}}{2} \\end{pmatrix}.$$",
+            "\\begin{pmatrix} \\frac{\\sqrt{2}}{2} & \\frac{\\sqrt{2}}{2} \\\\ "
+            "-\\frac{\\sqrt{2}}{2} & \\frac{\\sqrt{2}}{2} \\end{pmatrix}",
+        ),
         (  # one matrix is one answer, its rows and cells included
             "so $\\mathbf{v} = \\begin{pmatrix} -5 \\\\ 2 \\end{pmatrix}.$",
             "\\begin{pmatrix} -5 \\\\ 2 \\end{pmatrix}",
