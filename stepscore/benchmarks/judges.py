@@ -69,6 +69,7 @@ class LabelOracle:
 
 JUDGES: dict[str, str] = {
     "checker": "stepscore.verifiers.steps.judge:CheckerJudge",
+    "checker-gold": "stepscore.verifiers.steps.judge:ReferenceJudge",
     "checker-prm": "stepscore.verifiers.steps.judge:VerifierPRM",
     "none": "stepscore.benchmarks.judges:NoErrorBaseline",
     "oracle": "stepscore.benchmarks.judges:LabelOracle",

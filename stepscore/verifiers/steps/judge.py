@@ -5,7 +5,9 @@ wrong when the checker refutes it; "verified" and "unverifiable" steps both coun
 correct, so it flags only what it recomputed with confidence. `VerifierPRM` (catalog
 name "checker-prm") is the same checker as a scalar step scorer, so it can be
 thresholded, calibrated, or combined with a learned PRM (e.g. the minimum of both):
-refuted 0, verified 1, unverifiable a configurable prior.
+refuted 0, verified 1, unverifiable a configurable prior. `ReferenceJudge` (catalog
+name "checker-gold") is the judge that also reads each trace's gold answer, through
+`locate_error`.
 
 >>> from stepscore.reasoning.formats import get_format
 >>> row = {"problem": "p", "steps": ["3 + 4 = 7", "7 * 2 = 15"], "label": 1}
@@ -20,10 +22,10 @@ from collections.abc import Sequence
 from stepscore.prm.aggregate import Aggregation
 from stepscore.prm.scores import StepScores
 from stepscore.reasoning.trace import Trace
-from stepscore.verifiers.steps.check import CheckConfig, check_steps, first_error
+from stepscore.verifiers.steps.check import CheckConfig, StepVerdict, check_steps, first_error
 from stepscore.verifiers.steps.reference import locate_with_trace_reference
 
-__all__ = ["CheckerJudge", "VerifierPRM"]
+__all__ = ["CheckerJudge", "ReferenceJudge", "VerifierPRM"]
 
 
 class CheckerJudge:
@@ -47,6 +49,42 @@ class CheckerJudge:
             [v.status != "refuted" for v in check_steps(trace, config=self.config)]
             for trace in traces
         ]
+
+
+class ReferenceJudge:
+    """`CheckerJudge` that also uses each trace's gold answer: the earliest error is the
+    step `locate_error` blames with ``reference`` (and ``meta["solution"]``), for a chain
+    of thought that carries one; other traces get the checker's verdicts. A model-free
+    second judge for consensus filtering of Monte-Carlo labels, whose traces carry the
+    gold answer the labels were estimated against.
+
+    >>> from stepscore.reasoning import segment
+    >>> problem = "Sam saves $15 a week for 8 weeks, then spends $45. What is left?"
+    >>> wrong = segment("15 * 6 = 90\\n90 - 45 = 45", prompt=problem, reference="75")
+    >>> ReferenceJudge().judge([wrong]), CheckerJudge().judge([wrong])
+    ([0], [-1])
+    """
+
+    name = "checker-gold"
+    one_sided = True  # a step it does not blame is not thereby right
+
+    def __init__(self, config: CheckConfig | None = None) -> None:
+        self.config = config or CheckConfig()
+
+    def judge(self, traces: Sequence[Trace]) -> list[int]:
+        return [-1 if (e := self._blamed(t)[0]) is None else e for t in traces]
+
+    def step_verdicts(self, traces: Sequence[Trace]) -> list[list[bool]]:
+        out = []
+        for trace in traces:
+            blamed, verdicts = self._blamed(trace)
+            out.append([v.status != "refuted" and i != blamed for i, v in enumerate(verdicts)])
+        return out
+
+    def _blamed(self, trace: Trace) -> tuple[int | None, list[StepVerdict]]:
+        verdicts = check_steps(trace, config=self.config)
+        located = locate_with_trace_reference(trace, verdicts)
+        return (first_error(verdicts) if located is None else located.step), verdicts
 
 
 class VerifierPRM:

@@ -205,3 +205,21 @@ def test_verifier_prm_with_reference_scores_the_blamed_step_zero() -> None:
     for trace in (right, unlabelled):
         scored = VerifierPRM(with_reference=True).score([trace])[0].scores
         assert scored == VerifierPRM().score([trace])[0].scores
+
+
+def test_reference_judge_filters_monte_carlo_labels_with_the_gold_answer() -> None:
+    from stepscore.benchmarks.judges import get_judge
+    from stepscore.prm.consensus import consensus_filter
+
+    steps = ["Half walk: 40 / 2 = 20.", "The bus takes 20 / 5 = 4.", "So 16 are driven."]
+    # MC labels that agree with the located error (step 1), and noisy ones that do not
+    agreeing = Trace.from_steps(steps, labels=[1.0, 0.0, 0.0], prompt=PROBLEM, reference="15")
+    noisy = Trace.from_steps(steps, labels=[1.0, 1.0, 0.0], prompt=PROBLEM, reference="15")
+    judge = get_judge("checker-gold")
+    assert judge.judge([agreeing, noisy]) == [1, 1]
+    assert judge.step_verdicts([agreeing]) == [[True, False, True]]
+    assert get_judge("checker").judge([agreeing]) == [-1]  # no slip for the checker
+    result = consensus_filter([agreeing, noisy], "checker-gold")
+    assert [t.labels for t in result.kept] == [[1.0, 0.0, 0.0]]
+    stepwise = consensus_filter([noisy], "checker-gold", level="step")
+    assert stepwise.kept[0].labels == [1.0, None, 0.0]
