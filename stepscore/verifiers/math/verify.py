@@ -48,6 +48,7 @@ _MARKED_RULES = frozenset({"boxed", "fbox", "answer_tag", "gsm8k", "answer_is", 
 _MAX_BARE = 200  # a one-line prediction up to this long without answer markers is the answer
 _MAX_CACHED_CHARS = 4096  # longer (prediction, reference) pairs are not memoized
 _PROSE_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}")  # a word, not a \command
+_DELIMITED_MATH = re.compile(r"\$\$.*?\$\$|\$.*?\$|\\\(.*?\\\)|\\\[.*?\\\]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,7 +335,9 @@ def _predicted_answer(prediction: str) -> tuple[str | None, str | None]:
     stripped = prediction.strip()
     one_line = stripped and len(stripped) <= _MAX_BARE and "\n" not in stripped
     if one_line and len(_PROSE_WORD.findall(stripped)) < 3:  # "(1, 2)", "x = 3", "\text{Mon}"
-        return stripped, "bare"
+        prose = _DELIMITED_MATH.sub("", stripped)
+        if prose == stripped or _PROSE_WORD.search(prose) is None:  # not "We have \[...\]"
+            return stripped, "bare"
     return extraction.answer, extraction.rule
 
 

@@ -24,6 +24,10 @@ CASES = [
     ("x = 3", "3", True),
     ("Final answer: \\boxed{2\\sqrt{3}}", "\\sqrt{12}", True),
     ("We get \\boxed{y = 2x + 1}.", "y = 3x", False),
+    # a short line is taken whole as the answer, unless it is prose around a formula
+    ("$x = 3$", "3", True),
+    ("\\text{Monday}", "\\text{Monday}", True),
+    ("We have \\[(-125)^{4/3} = (-5)^4 = 625.\\]", "625", True),
 ]
 
 
