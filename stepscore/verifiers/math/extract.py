@@ -56,7 +56,7 @@ from typing import Literal, NamedTuple, get_args
 
 from stepscore.errors import UnknownNameError
 
-__all__ = ["EXTRACTION_STYLES", "Extraction", "ExtractionStyle", "extract_answer"]
+__all__ = ["EXTRACTION_STYLES", "Extraction", "ExtractionStyle", "extract_answer", "whole_formula"]
 
 log = logging.getLogger(__name__)
 
@@ -407,6 +407,17 @@ def _find_last_value(text: str) -> _Hit | None:
     if not matrix and _NOT_ONE_ANSWER.search(text, start, end):
         return hit
     return _Hit(start, end, "last_math")
+
+
+def whole_formula(text: str, start: int, end: int) -> str | None:
+    """The whole delimited formula holding ``text[start:end]`` (a last number's span),
+    trimmed, or None: for a reference that is an equation, ``$x^2 + y^2 = 13$`` is the
+    answer, not its value 13."""
+    inner = _formula_around(text, start, end)
+    if inner is None:
+        return None
+    inner_start, inner_end = _trim(text, *inner)
+    return text[inner_start:inner_end] if inner_start < inner_end else None
 
 
 def _after_relations(text: str, start: int, end: int) -> tuple[int, str | None]:

@@ -27,7 +27,7 @@ from typing import Literal
 from stepscore.verifiers.deadline import DeadlinePool, DeadlineResult
 from stepscore.verifiers.math.config import MathConfig
 from stepscore.verifiers.math.equivalence import Comparison, cheap_compare, full_compare
-from stepscore.verifiers.math.extract import extract_answer
+from stepscore.verifiers.math.extract import extract_answer, whole_formula
 
 __all__ = [
     "MathResult",
@@ -48,6 +48,7 @@ _MARKED_RULES = frozenset({"boxed", "fbox", "answer_tag", "gsm8k", "answer_is", 
 _MAX_BARE = 200  # a one-line prediction up to this long without answer markers is the answer
 _MAX_CACHED_CHARS = 4096  # longer (prediction, reference) pairs are not memoized
 _PROSE_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}")  # a word, not a \command
+_EQUATION = re.compile(r"(?![A-Za-z]\s*=)[^=]+=[^=]")  # an equation, not "x = 3"
 _DELIMITED_MATH = re.compile(r"\$\$.*?\$\$|\$.*?\$|\\\(.*?\\\)|\\\[.*?\\\]")
 
 
@@ -282,7 +283,7 @@ def _stage(prediction: str, reference: str, config: MathConfig) -> MathResult | 
     gold = _gold_answer(reference)
     if gold is None:
         return MathResult(False, "bad_reference", None, None, "the reference holds no answer")
-    pred, rule = _predicted_answer(prediction)
+    pred, rule = _predicted_answer(prediction, gold)
     if pred is None:
         return MathResult(False, "no_answer", None, gold, "no final answer in the prediction")
     try:
@@ -327,11 +328,17 @@ def _gold_answer(reference: str) -> str | None:
     return stripped or None
 
 
-def _predicted_answer(prediction: str) -> tuple[str | None, str | None]:
-    """The answer a response settles on; a short one-line prediction is taken whole."""
+def _predicted_answer(prediction: str, gold: str) -> tuple[str | None, str | None]:
+    """The answer a response settles on; a short one-line prediction is taken whole.
+    Against an equation that is not an assignment (``x^2 + y^2 = 13``), an unmarked
+    answer is the whole formula its last number ends, not that number."""
     extraction = extract_answer(prediction)
     if extraction.status == "ok" and extraction.rule in _MARKED_RULES:
         return extraction.answer, extraction.rule
+    if extraction.start is not None and extraction.end is not None and _EQUATION.match(gold):
+        formula = whole_formula(prediction, extraction.start, extraction.end)
+        if formula is not None and "=" in formula:
+            return formula, "last_math"
     stripped = prediction.strip()
     one_line = stripped and len(stripped) <= _MAX_BARE and "\n" not in stripped
     if one_line and len(_PROSE_WORD.findall(stripped)) < 3:  # "(1, 2)", "x = 3", "\text{Mon}"

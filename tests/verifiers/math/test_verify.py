@@ -28,6 +28,11 @@ CASES = [
     ("$x = 3$", "3", True),
     ("\\text{Monday}", "\\text{Monday}", True),
     ("We have \\[(-125)^{4/3} = (-5)^4 = 625.\\]", "625", True),
+    # against an equation, the formula the last number ends is read whole
+    ("The circle is:\n\\[ x^2 + y^2 = 13 \\]", "x^{2}+y^{2}=13", True),
+    ("The circle is:\n\\[ x^2 + y^2 = 14 \\]", "x^{2}+y^{2}=13", False),
+    ("the line is $4x - 5y = -50$.", "4x-5y=-50", True),
+    ("Therefore, \\(x^3 = 12\\).", "12", True),  # against a number, its value
 ]
 
 
