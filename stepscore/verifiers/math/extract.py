@@ -26,7 +26,8 @@ on what it settled on. ``style="auto"`` tries, in order:
    number ends a short delimited formula that is more than the number:
    ``is \\(-\\frac{2\\sqrt{3}}{3}\\).`` gives the fraction, not its last ``3``, ``$(2, 3)$``
    the point, ``$x \\equiv 39 \\pmod{47}$`` 39 (the value after the last relation). A
-   ``$`` pair that reads as two prices (``$5 and $``) is not a formula.
+   ``$`` pair that reads as two prices (``$5 and $``) is not a formula. In plain text, a
+   tuple of numbers the last number ends is the answer: ``is (-16, -4).``
 
 ``final_line`` (the last non-empty line or display block, if it is short and looks like a
 bare answer) is a style of its own, not an ``auto`` step. It wins where the answer is not
@@ -95,6 +96,7 @@ _DOLLAR = re.compile(r"\$\$|(?<!\\)\$")
 _MATRIX = re.compile(  # one matrix, whose rows and cells are one answer
     r"\\begin\{([pbvBV]?matrix)\}(?:(?!\\begin\{)[^$])*?\\end\{\1\}", re.DOTALL
 )
+_PLAIN_TUPLE = re.compile(r"\(\s*-?\d+(?:\.\d+)?\s*(?:,\s*-?\d+(?:\.\d+)?\s*)+\)")
 _OPENING, _CLOSING = frozenset(("{", "(", "[", "\\{")), frozenset(("}", ")", "]", "\\}"))
 _RELATION_OR_BRACE = re.compile(
     r"\\[{}]|[{}()\[\]]|[=<>]"
@@ -393,6 +395,11 @@ def _find_last_value(text: str) -> _Hit | None:
             return _find_last_value(text[:opened])
     inner = _formula_around(text, hit.start, hit.end)
     if inner is None:
+        tuple_ = _PLAIN_TUPLE.search(text, max(0, hit.start - _MAX_FORMULA), hit.end + 2)
+        while tuple_ is not None and tuple_.end() < hit.end:
+            tuple_ = _PLAIN_TUPLE.search(text, tuple_.end(), hit.end + 2)
+        if tuple_ is not None and tuple_.start() <= hit.start:
+            return _Hit(tuple_.start(), tuple_.end(), "last_math")  # "(3, 2)" in plain text
         return hit
     cut, relation = _after_relations(text, *inner)
     start, end = _trim(text, cut, inner[1])

@@ -157,6 +157,13 @@ def test_answer_phrase(text: str, expected: str) -> None:
     assert answer(text, "answer_is") == (expected, "answer_is")
 
 
+def test_a_plain_tuple_the_last_number_ends_is_the_answer() -> None:
+    assert answer("so the point is (-16, -4).") == ("(-16, -4)", "last_math")
+    assert answer("the coordinates of C are (3, 2). (3, 2)") == ("(3, 2)", "last_math")
+    assert answer("we have 5 (from 1, 2)") == ("2", "last_number")  # words: not a tuple
+    assert answer("so f(1, 2) = 3") == ("3", "last_number")
+
+
 def test_a_diagram_s_numbers_are_no_answer() -> None:
     text = 'so there are 12.\n[asy]\ndraw((0,0)--(1,2));\nlabel("3",(1,1));\n[/asy]'
     assert answer(text) == ("12", "last_number")
