@@ -693,7 +693,9 @@ def test_hostile_input_is_fast_on_the_cheap_path(text: str) -> None:
         start = time.perf_counter()
         result = cheap_compare(pred, gold)
         elapsed = time.perf_counter() - start
-        assert elapsed < 0.25, (elapsed, result)
+        # a hang guard, not a speed target: a few ms each when measured, but 0.25 s
+        # failed once in CI on a loaded 2-core VM (0.32 s); a hang takes far longer
+        assert elapsed < 5, (elapsed, result)
         assert result is None or result.status != "error", result
 
 
