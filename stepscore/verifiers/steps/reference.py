@@ -32,10 +32,11 @@ The small counts and constants may be operands anywhere, but the value a claim c
 On ProcessBench (problems joined to GSM8K and MATH test; `perf/processbench_checker.py`)
 this places the earliest error exactly in 47% of the erroneous GSM8K samples with the
 solution and 28% with the answer only (MATH: 28%, 26%; the checker alone: 11%, 19.5%),
-blaming 1% of the correct ones; on PRM800K paths (`perf/locate_error_prm800k.py`), 45%
-and 59%. Its misses are earlier steps that take another valid path (a foreign value) and
-error steps that write no new value. It is a guess with a measured hit rate, not a
-proof, except for "checker" and "final_answer" blames.
+blaming 1% of the correct GSM8K ones and none of MATH's; on PRM800K paths
+(`perf/locate_error_prm800k.py`), 45% and 59%. Its misses are earlier steps that take
+another valid path (a foreign value) and error steps that write no new value. It is a
+guess with a measured hit rate, not a proof, except for "checker" and "final_answer"
+blames.
 
 >>> from stepscore.reasoning import segment
 >>> problem = "She buys 3 packs of 4 pens at $2 a pen. What does she pay?"
