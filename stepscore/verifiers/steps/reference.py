@@ -17,7 +17,7 @@ module names where it most likely first does. `locate_error`:
      nor an earlier step gave it (``"unsupported_operand"``), a misread or invented
      quantity;
    - the step that first computes the wrong final answer, else the one stating it
-     (``"final_answer"``), wrong for sure;
+     (``"final_answer"``; the stating step is wrong for sure);
 3. when it is right or unknown, blames only what the checker refutes: a value foreign
    to the solution is then another path to the answer, not an error.
 
@@ -35,8 +35,8 @@ solution and 28% with the answer only (MATH: 28%, 26%; the checker alone: 11%, 1
 blaming 1% of the correct GSM8K ones and none of MATH's; on PRM800K paths
 (`perf/locate_error_prm800k.py`), 45% and 59%. Its misses are earlier steps that take
 another valid path (a foreign value) and error steps that write no new value. It is a
-guess with a measured hit rate, not a proof, except for "checker" and "final_answer"
-blames.
+guess with a measured hit rate, not a proof, except where the checker refutes a step or
+the blamed step is the one stating the wrong answer.
 
 >>> from stepscore.reasoning import segment
 >>> problem = "She buys 3 packs of 4 pens at $2 a pen. What does she pay?"
