@@ -145,15 +145,16 @@ def locate_error(
     candidates: list[tuple[int, FoundBy, tuple[str, ...]]] = []
     if checked is not None:
         candidates.append((checked, "checker", ()))
+    written = _known(trace.prompt)  # what the problem (and solution) write
     if solution:
-        foreign = _first_foreign(trace, solution, verdicts)
+        written |= _known(solution)
+        foreign = _first_foreign(trace, written, verdicts)
         if foreign is not None:
             candidates.append((foreign[0], "foreign_value", foreign[1]))
     else:
-        unsupported = _first_unsupported(trace, verdicts)
+        unsupported = _first_unsupported(trace, written, verdicts)
         if unsupported is not None:
             candidates.append((unsupported[0], "unsupported_operand", unsupported[1]))
-    written = _known(trace.prompt, constants=False) | _known(solution or "", constants=False)
     stated = _answer_step(trace, verdicts, written)
     if stated is not None:
         candidates.append((stated, "final_answer", ()))
@@ -189,12 +190,12 @@ _REASONS: dict[FoundBy, str] = {
 
 
 def _first_foreign(
-    trace: Trace, solution: str, verdicts: Sequence[StepVerdict]
+    trace: Trace, written: set[float], verdicts: Sequence[StepVerdict]
 ) -> tuple[int, tuple[str, ...]] | None:
-    """The first step writing a value unknown to the problem and the solution; what a
-    claim computes must be written there, not only be a count or a unit constant."""
-    written = _known(trace.prompt, constants=False) | _known(solution, constants=False)
-    known = written | _known("", constants=True)
+    """The first step writing a value unknown to the problem and the solution (their
+    ``written`` values, or a constant); what a claim computes must be ``written``, not
+    only be a count or a unit constant."""
+    known = written | _CONSTANT_VALUES
     for position, (step, verdict) in enumerate(zip(trace.steps, verdicts, strict=True)):
         foreign = [w for w, v in _numbers(step.text) if v not in known]
         foreign += [w for c in verdict.claims for w, v in _numbers(c.asserted) if v not in written]
@@ -204,11 +205,11 @@ def _first_foreign(
 
 
 def _first_unsupported(
-    trace: Trace, verdicts: Sequence[StepVerdict]
+    trace: Trace, problem: set[float], verdicts: Sequence[StepVerdict]
 ) -> tuple[int, tuple[str, ...]] | None:
-    """The first step whose claims compute with a number that neither the problem, an
-    earlier step, nor a result of the same step gave."""
-    known = _known(trace.prompt)
+    """The first step whose claims compute with a number that neither the ``problem``,
+    a constant, an earlier step, nor a result of the same step gave."""
+    known = problem | _CONSTANT_VALUES
     for position, (step, verdict) in enumerate(zip(trace.steps, verdicts, strict=True)):
         results = set().union(*(_values(c.asserted) for c in verdict.claims))
         unsupported = tuple(
@@ -250,9 +251,9 @@ def _values(text: str) -> set[float]:
     return {v for _, v in _numbers(text)}
 
 
-def _known(text: str, *, constants: bool = True) -> set[float]:
+def _known(text: str) -> set[float]:
     """The values ``text`` makes known: its numbers, fractions and number words, each
-    also as a percentage, and (``constants``) the counts and unit constants."""
+    also as a percentage."""
     base = _values(text)
     for m in _FRACTION.finditer(text):
         top, bottom = (m[1], m[2]) if m[1] else (m[3], m[4])
@@ -263,6 +264,14 @@ def _known(text: str, *, constants: bool = True) -> set[float]:
         base.add(float(value))
         if m[1].lower() in _PARTS:
             base.add(round(1 / value, 6))
-    if constants:
-        base |= _CONSTANTS
-    return base | {round(v / 100, 6) for v in base} | {round(v * 100, 6) for v in base if v < 1}
+    return _with_percentages(base)
+
+
+def _with_percentages(values: set[float]) -> set[float]:
+    """``values``, each also as a percentage: x/100, and 100x below 1."""
+    return (
+        values | {round(v / 100, 6) for v in values} | {round(v * 100, 6) for v in values if v < 1}
+    )
+
+
+_CONSTANT_VALUES = _with_percentages(set(_CONSTANTS))
