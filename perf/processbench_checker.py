@@ -9,6 +9,10 @@ steps), the same figures for `locate_error` given what RL on these problems has 
 each problem's gold answer, and its worked solution, found by joining the problem text to
 GSM8K or MATH test in the shared data. Splits whose problems do not join say so.
 
+Last, false alarms on right answers (without ``--path``): the GSM8K and MATH test
+reference solutions, read as chains of thought, and how many of them the checker refutes
+(the references hold a few slips of their own, so a handful is expected).
+
     python perf/processbench_checker.py [gsm8k math ...] [--path FILE_OR_DIR]
 """
 
@@ -21,6 +25,7 @@ from stepscore.benchmarks.catalog import load_benchmark
 from stepscore.benchmarks.metrics import processbench_score
 from stepscore.benchmarks.samples import MathProblem
 from stepscore.errors import DataUnavailableError
+from stepscore.reasoning.segment import segment
 from stepscore.reasoning.trace import Trace
 from stepscore.verifiers.steps import StepVerdict, check_steps, first_error
 from stepscore.verifiers.steps.reference import locate_error
@@ -83,6 +88,35 @@ def reference_problems() -> dict[str, MathProblem]:
     return problems
 
 
+def reference_solutions() -> None:
+    """False alarms on right answers: each GSM8K and MATH test reference solution, read
+    as a chain of thought; nearly every refutation is a false alarm (the references
+    hold a few slips of their own)."""
+    for name in ("gsm8k", "math"):
+        try:
+            samples = load_benchmark(name, "test").samples
+        except DataUnavailableError:
+            print(f"{name + ' refs':>14}: data not found; skipped")
+            continue
+        traces = [
+            segment(p.solution.split("####")[0], kind="cot", prompt=p.question)
+            for p in samples
+            if p.solution
+        ]
+        verdicts = [check_steps(trace) for trace in traces]
+        refuted = [
+            t.id or str(k)
+            for k, (t, v) in enumerate(zip(traces, verdicts, strict=True))
+            if first_error(v) is not None
+        ]
+        steps = sum(len(v) for v in verdicts)
+        wrong = sum(s.status == "refuted" for v in verdicts for s in v)
+        print(
+            f"{name + ' refs':>14}: {len(refuted)} of {len(traces)} reference solutions "
+            f"refuted ({100 * len(refuted) / max(len(traces), 1):.2f}%), {wrong} of {steps} steps"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("splits", nargs="*", default=["gsm8k", "math"])
@@ -90,6 +124,8 @@ def main() -> None:
     args = parser.parse_args()
     for split in args.splits:
         run(split, args.path)
+    if not args.path:
+        reference_solutions()
 
 
 if __name__ == "__main__":

@@ -34,14 +34,17 @@ from typing import Literal
 
 from stepscore.reasoning.trace import Trace
 from stepscore.verifiers.steps.claims import Carry, Link, find_claims_after
+from stepscore.verifiers.steps.clock import find_durations
 from stepscore.verifiers.steps.complex_claims import find_complex_claims
 from stepscore.verifiers.steps.counts import find_counts
 from stepscore.verifiers.steps.divisibility import find_divisibility
 from stepscore.verifiers.steps.equations import decide_transition, find_transitions
 from stepscore.verifiers.steps.factorizations import find_factorizations
 from stepscore.verifiers.steps.function_claims import find_function_claims
+from stepscore.verifiers.steps.given import reconsider
 from stepscore.verifiers.steps.identities import closing_line, decide_rewrite, find_rewrites
 from stepscore.verifiers.steps.named import find_named_values
+from stepscore.verifiers.steps.operations import applies, defined_operations
 from stepscore.verifiers.steps.recompute import DIFFERS, recompute
 from stepscore.verifiers.steps.remainder import remainder_outcome
 from stepscore.verifiers.steps.restated import find_restated
@@ -82,6 +85,13 @@ _RETRACTION = re.compile(
 _TOO_LONG = re.compile(r"\d(?:,?\d){999}")
 # "The base 7 number 321 = 3 \\cdot 49 + ...", "1011_2 = 8 + 2 + 1": positional notation.
 _OTHER_BASE = re.compile(r"\bbase\b|_\{?\d|\\text\{\s*base", re.IGNORECASE)
+# "in base $\\boxed{7}$, we have $44 \\times 55 = 3506$": every number may be in base 7
+_BASE_NAMED = re.compile(r"\bin\s+base\s*(?:\$|\\\(|\\boxed\s*\{|\{|_)*\s*\d", re.IGNORECASE)
+# "$1 = \\sqrt{11-2} + 4$, which is not true": the step says the claim fails
+_DENIAL = re.compile(
+    r"[^.!?]{0,80}?\b(?:not true|false|contradiction|contradicts|impossible|absurd)\b",
+    re.IGNORECASE,
+)
 _MODULUS = re.compile(r"(?:\b[pb]?mod|\bmodulo|\bbase)\s*\{?\s*(\d{1,6})(?![\d.])", re.IGNORECASE)
 
 
@@ -160,11 +170,14 @@ def check_steps(trace: Trace, *, config: CheckConfig = _DEFAULT) -> list[StepVer
     if trace.kind != "cot":
         why = f"{trace.kind} traces are not checked step by step here"
         return [StepVerdict(s.index, "unverifiable", (), why) for s in trace.steps]
-    verdicts, carry, opening = [], Carry(), None
+    verdicts, carry = [], Carry()
+    context = _Context(before=(trace.prompt,), operations=defined_operations(trace.prompt))
     for step in trace.steps:
-        verdict, carry = _checked(step.index, step.text, carry, config, opening)
+        verdict, carry = _checked(step.index, step.text, carry, config, context)
         verdicts.append(verdict)
-        opening = closing_line(step.text)  # what a next step may go on from
+        # what the next step may go on from, and lean on (not a step found wrong)
+        grown = context.before + ((step.text,) if verdict.status != "refuted" else ())
+        context = replace(context, opening=closing_line(step.text), before=grown)
     return verdicts
 
 
@@ -185,28 +198,41 @@ def first_error(verdicts: Sequence[StepVerdict]) -> int | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What a step is read with: ``opening``, the line of LaTeX the step before ended on;
+    ``before``, the problem and the steps before that were not refuted (relations a
+    rewrite may lean on); ``operations``, the operation symbols the problem defines."""
+
+    opening: str | None = None
+    before: tuple[str, ...] = ()
+    operations: frozenset[str] = frozenset()
+
+
+_ALONE = _Context()
+
+
 def _checked(
-    index: int, text: str, carry: Carry, config: CheckConfig, opening: str | None = None
+    index: int, text: str, carry: Carry, config: CheckConfig, context: _Context = _ALONE
 ) -> tuple[StepVerdict, Carry]:
-    """One step's verdict and what it carries to the next (``opening``: the line of
-    LaTeX the step before ended on); a step with numbers too large to work with is
-    unverifiable (and carries nothing), never an error."""
+    """One step's verdict and what it carries to the next; a step with numbers too
+    large to work with is unverifiable (and carries nothing), never an error."""
     if _TOO_LONG.search(text):
         return StepVerdict(index, "unverifiable", (), "a number too long to read"), Carry()
     try:
         links, after = find_claims_after(text, carry)
-        return _verdict(index, text, links, config, opening), after
+        return _verdict(index, text, links, config, context), after
     except OverflowError:  # a value beyond a float's range, where a float was needed
         return StepVerdict(index, "unverifiable", (), "a value too large to check"), Carry()
 
 
 def _verdict(
-    index: int, text: str, links: list[Link], config: CheckConfig, opening: str | None = None
+    index: int, text: str, links: list[Link], config: CheckConfig, context: _Context
 ) -> StepVerdict:
     if not config.soft_equals:
         links = [link for link in links if link.relation.isalpha() is False]
     signalled = _ROUNDING.search(text) is not None
-    rewrites = _rewrite_claims(text, opening) + [
+    rewrites = _rewrite_claims(text, context.opening, context.before) + [
         Claim((n.start, n.end), n.left, n.right, None, None, n.status, n.reason)
         for n in find_named_values(
             text,
@@ -214,6 +240,7 @@ def _verdict(
             signalled_rel_tol=config.signalled_rel_tol,
             gray_rel_tol=config.gray_rel_tol,
         )
+        if not applies(context.operations, n.left, n.right)
     ]
     if not links and not rewrites:
         return StepVerdict(index, "unverifiable", (), "no arithmetic claim found")
@@ -227,8 +254,12 @@ def _verdict(
             signalled_rel_tol=config.signalled_rel_tol,
             gray_rel_tol=config.gray_rel_tol,
         )
-        if status == "refuted" and link.flipped and _OTHER_BASE.search(text):
+        if status == "refuted" and (
+            (link.flipped and _OTHER_BASE.search(text)) or _BASE_NAMED.search(text)
+        ):
             status, reason = "unverifiable", "the number may be written in another base"
+        if applies(context.operations, link.expression, link.asserted):
+            status, reason = "unverifiable", "it applies an operation the problem defines"
         claims.append(
             Claim(
                 (link.start, link.end),
@@ -245,23 +276,34 @@ def _verdict(
 
 
 def _forgive_retracted(claims: list[Claim], text: str) -> list[Claim]:
-    """A slip the step itself takes back later ("Oops! ... should be") is not carried on."""
+    """A slip the step itself takes back later ("Oops! ... should be") is not carried on,
+    and a claim the step goes on to call false ("which is not true", "contradiction")
+    is a test the step reports failing, not an error."""
     out = []
     for claim in claims:
         if claim.status == "refuted" and _RETRACTION.search(text, claim.span[1]):
             claim = replace(claim, status="unverifiable", reason="the step takes it back")
+        elif claim.status == "refuted" and _DENIAL.match(text, claim.span[1]):
+            claim = replace(claim, status="unverifiable", reason="the step says it fails")
         out.append(claim)
     return out
 
 
-def _rewrite_claims(text: str, opening: str | None = None) -> list[Claim]:
+def _rewrite_claims(
+    text: str, opening: str | None = None, before: tuple[str, ...] = ()
+) -> list[Claim]:
     """Symbolic rewrites (``(x+1)^2 = x^2 + 2x + 1``; ``opening``: the line of LaTeX the
     step before ended on, which a step that opens with ``= ...`` or "This simplifies to:
-    ..." goes on from), decided at random points, and claims written with functions or
+    ..." goes on from), decided at random points (one that fails there may lean on what
+    ``before``, the problem and the steps before, or the step's text before its line
+    gives: `stepscore.verifiers.steps.given`), and claims written with functions or
     moduli (``\\tan 45^\\circ = 1``, ``2^{10} \\equiv 1 \\pmod{11}``)."""
     claims = []
     for rewrite in find_rewrites(text, opening) + find_factorizations(text):
         status, _, _, reason = decide_rewrite(rewrite)
+        if status == "refuted":
+            lines = (*before, text[: _line_start(text, rewrite.start)])
+            status, _, _, reason = reconsider(rewrite, lines) or (status, None, None, reason)
         span = (rewrite.start, rewrite.end)
         claims.append(Claim(span, rewrite.left, rewrite.right, None, None, status, reason))
     for move in find_transitions(text, opening):
@@ -272,7 +314,7 @@ def _rewrite_claims(text: str, opening: str | None = None) -> list[Claim]:
         claims.append(Claim((r.start, r.end), r.left, r.right, None, None, r.status, r.reason))
     for n in find_divisibility(text):
         claims.append(Claim((n.start, n.end), n.left, n.right, None, None, n.status, n.reason))
-    for n in find_counts(text) + find_solutions(text):
+    for n in find_counts(text) + find_solutions(text) + find_durations(text):
         claims.append(Claim((n.start, n.end), n.left, n.right, None, None, n.status, n.reason))
     for z in find_complex_claims(text):
         claims.append(Claim((z.start, z.end), z.left, z.right, None, None, z.status, z.reason))
@@ -283,6 +325,16 @@ def _rewrite_claims(text: str, opening: str | None = None) -> list[Claim]:
             )
         )
     return claims
+
+
+_LINE_START = re.compile(r"\\\\|\n|\\\[|\\\(|\$|\\begin\{")
+
+
+def _line_start(text: str, at: int) -> int:
+    """Where the line of LaTeX holding ``at`` begins (the step's text before it is what
+    a rewrite there may lean on)."""
+    starts = [m.start() for m in _LINE_START.finditer(text, 0, at)]
+    return starts[-1] if starts else 0
 
 
 def _moduli(text: str) -> frozenset[int]:

@@ -45,6 +45,10 @@ _CONTINUATION = frozenset({"delim", "skip"})
 _SINGLE_WORDS = frozenset({"a", "A"})
 _SOFT_EQ_WORDS = (" is ", " equals ", " are ", " was ", " were ", " gives ", " makes ", " yields ")
 _SOFT_EQ_WORDS += ("≈", "\\approx")
+_LINE_BREAKS = frozenset({"\n", "\\\\"})
+_OPERATOR_END = re.compile(r"(?:[-+*/×÷·⋅−]|\\(?:cdot|times|div))[\s&]*\Z")
+_PREPOSITIONS = frozenset({"for", "with", "in", "at", "on", "from", "than", "to", "into", "per"})
+_CENTS = re.compile(r"[\s}$]{0,4}(?:\\text\s*\{\s*)?cents?\b", re.IGNORECASE)
 _REMAINDER = re.compile(r"(?i:remainder)|R|\\(?:mathrm|text)\s*\{\s*(?:R|(?i:remainder))\s*\}")
 _Ends = dict[str, tuple[list[Token], str]]  # label -> (an unevaluated right side, its text)
 
@@ -137,8 +141,11 @@ def _label(text: str, tokens: list[Token], i: int, previous_end: int) -> str | N
         return None
     if k >= 0 and tokens[k].kind == "other" and tokens[k].text not in ".:;,":
         return None
-    words = "".join(t.text for t in tokens[k + 1 : i] if t.kind != "skip" or "{" in t.text)
-    label = "".join(ch for ch in words.lower() if ch.isalpha())
+    words = [t.text for t in tokens[k + 1 : i] if t.kind != "skip" or "{" in t.text]
+    if words and len(words[-1]) <= 2 and words[-1].isalpha():
+        return None  # "The solution is $x = ...": a variable, whose value may change
+    kept = "".join(w for w in words if w.lower() not in STOPWORDS)
+    label = "".join(ch for ch in kept.lower() if ch.isalpha())
     return label if len(label) >= 4 else None
 
 
@@ -163,8 +170,14 @@ def _links(
             relations.append(tok.text)
         else:
             parts[-1].append(tok)
-    parts[0] = _first_part(parts[0], tokens[i - 1] if i > 0 else None, text)
+    before = tokens[i - 1] if i > 0 else None
+    parts[0] = _first_part(parts[0], before, text)
+    if relations[0].isalpha() and _modifies(tokens, i):
+        parts[0] = []  # "the digit in the place for $5^3$ is 2": 5^3 is not the subject
     parts[-1] = _last_part(parts[-1], tokens, j)
+    earlier = [t for part in parts[:-1] for t in part]
+    if _ends_in_share(parts[-1], text) or _converted(earlier, text, parts[-1]):
+        parts[-1] = []
     pairs = [(parts[k], parts[k + 1], relation, text) for k, relation in enumerate(relations)]
     if label is not None and label in open_ends:
         carried, source = open_ends.pop(label)
@@ -212,11 +225,35 @@ def _link(
     )
 
 
+def _modifies(tokens: list[Token], i: int) -> bool:
+    """The run at ``i`` follows a preposition, maybe with a noun between (``for $5^3$
+    is 2``, ``a circle with area $4\\pi$ is 2``)."""
+    words = [t for t in tokens[max(0, i - 4) : i] if t.kind != "skip"][-2:]
+    if not words or words[-1].kind != "word":
+        return False
+    return any(t.kind == "word" and t.text.lower() in _PREPOSITIONS for t in words)
+
+
+def _ends_in_share(part: list[Token], text: str) -> bool:
+    """``3/24 = \\frac{1}{8}`` of 2 feet: the run's last side names a share of something
+    (``of`` read as times), which says what the value is, not what it equals."""
+    return any(t.kind == "op" and text[t.start : t.end].lower() == "of" for t in part)
+
+
+def _converted(first: list[Token], text: str, last: list[Token]) -> bool:
+    """``\\$\\frac{9}{10} = 90`` cents: dollars on the left, cents after the last side."""
+    if not last or not any(t.kind == "skip" and "$" in t.text for t in first):
+        return False
+    return _CENTS.match(text, last[-1].end) is not None
+
+
 def _flippable(left: list[Token], right: list[Token], relation: str) -> bool:
     """``194 = 11 \\times 17 + 9``: a bare number, then a computation of it, both without
     units (``2 hours = 120 minutes``, ``3 apples = 3 * $2`` label, they do not compute)."""
     if relation != "=" or any(t.kind == "unit" for t in (*left, *right)):
         return False
+    if any(t.kind == "pct" for t in right) and not any(t.kind == "pct" for t in left):
+        return False  # "48 = 100% + 20% = 120% of the number": shares of an unknown
     return _bare(_strip(left)) and not _bare(_strip(right))
 
 
@@ -280,7 +317,8 @@ def _last_part(part: list[Token], tokens: list[Token], j: int) -> list[Token]:
     stack: list[int] = []
     for k, tok in enumerate(part):
         if tok.kind == "open":
-            if not stack and k > 0 and tok.spaced and part[k - 1].kind in _VALUE_ENDS:
+            aside = not stack and k > 0 and tok.spaced and part[k - 1].kind in _VALUE_ENDS
+            if aside and not _factor_follows(part, k):
                 return part[:k]  # "= $0.20 (20 cents)": an aside after the value
             stack.append(k)
         elif tok.kind == "close":
@@ -293,9 +331,23 @@ def _last_part(part: list[Token], tokens: list[Token], j: int) -> list[Token]:
     return part if _safe_right(tokens, j) else []
 
 
+def _factor_follows(part: list[Token], k: int) -> bool:
+    """``\\pi (30)^2``: the bracket opened at ``k`` is a factor, an operator after it."""
+    depth = 0
+    for m in range(k, len(part)):
+        depth += {"open": 1, "close": -1}.get(part[m].kind, 0)
+        if depth == 0:
+            return m + 1 < len(part) and part[m + 1].kind == "op"
+    return False
+
+
 def _safe_left(before: Token | None, first: Token, text: str) -> bool:
+    if before is not None and before.kind == "delim" and before.text in _LINE_BREAKS:
+        return _OPERATOR_END.search(text, 0, before.start) is None  # "1^2 +\n 2^2 + 3^2"
     if before is None or before.kind == "delim":
         return True
+    if before.kind == "var":
+        return False  # "AD \\sqrt{2} = 4\\sqrt{2}": the product goes on to the left
     if before.kind == "cmd":
         return before.text in RELATION_CMDS
     if before.kind == "word" and before.text.startswith("\\"):  # "\\text{ of } 50 = ..."
@@ -308,15 +360,24 @@ def _safe_left(before: Token | None, first: Token, text: str) -> bool:
         return word not in LEFT_OPWORDS
     if before.text in _UNSAFE_CHARS:
         return False
-    if not first.spaced and before.text in ".:,;/" and before.start > 0:
+    if not first.spaced and before.text in ".,;":
+        return False  # ".$500", "\\ldots,990 = 22 \\cdot 45": a decimal point, a list
+    if not first.spaced and before.text in ":/" and before.start > 0:
         return not text[before.start - 1].isdigit()
     return True
 
 
 def _safe_right(tokens: list[Token], j: int) -> bool:
     after = tokens[j] if j < len(tokens) else None
+    if after is not None and after.kind == "delim" and after.text in _LINE_BREAKS:
+        k = j + 1  # "... \\\\ &\\qquad + \\dfrac{...}": the side goes on past the break
+        while k < len(tokens) and tokens[k].kind in ("skip", "delim"):
+            k += 1
+        return k >= len(tokens) or tokens[k].kind != "op"
     if after is None or after.kind == "delim":
         return True
+    if after.kind == "var":
+        return False  # "\\pi (30)^2 h": the product goes on to the right
     if after.kind == "cmd":
         return after.text in RELATION_CMDS
     if after.kind == "word" and _REMAINDER.fullmatch(after.text):
@@ -330,8 +391,9 @@ def _safe_right(tokens: list[Token], j: int) -> bool:
         return not _compound_quantity(tokens, j)
     if after.text in _UNSAFE_CHARS:
         return False
-    if after.text in ":." and not after.spaced and j + 1 < len(tokens):
-        return tokens[j + 1].kind != "num" or tokens[j + 1].spaced
+    if after.text in ":.,;" and not after.spaced and j + 1 < len(tokens):
+        nxt = tokens[j + 1]  # "= 1\\cdot45,2\\cdot45": a list goes on
+        return nxt.spaced or nxt.kind not in ("num", "fn", "open", "pi")
     return True
 
 
@@ -374,10 +436,21 @@ def _readable(side: list[Token]) -> bool:
             sums = sums or k > 0
             if tok.text != "+" and _hyphen(side, k):
                 return False
-        if prev is not None and prev.kind == "num" and tok.kind == "num":
-            return False  # "3 1/2", "5 10"
+        if prev is not None and prev.kind in ("num", "pct") and tok.kind == "num":
+            return False  # "3 1/2", "5 10", "30/100%1000"
+        if prev is not None and prev.kind == "num" and _simple_fraction(side, k):
+            return False  # "4\\dfrac{5}{8}", "5 \\frac{1}{7}": mixed numbers
         prev = tok
     return not (sums and len(units) > 1)
+
+
+def _simple_fraction(side: list[Token], k: int) -> bool:
+    """``\\frac{5}{8}`` starts at ``side[k]``: a fraction of two whole numbers."""
+    shape = [(t.kind, t.text) for t in side[k : k + 7] if t.kind != "skip"]
+    if len(shape) < 7 or shape[0][0] != "fn" or not shape[0][1].endswith("frac"):
+        return False
+    kinds = [kind for kind, _ in shape[1:7]]
+    return kinds == ["open", "num", "close", "open", "num", "close"]
 
 
 def _hyphen(side: list[Token], k: int) -> bool:

@@ -50,8 +50,13 @@ def find_complex_claims(text: str) -> list[DecidedLink]:
         if _UNIT.search(line) is None:
             continue
         for pieces in split_relations(line, offset):
+            if _DOTS.search(line, 0, pieces[0][1] - offset):
+                pieces = pieces[1:]  # ``\\dots - 2i = -48i``: the tail of a sum, not a side
             out.extend(_chain(pieces))
     return out
+
+
+_DOTS = re.compile(r"\\[lc]?dots[a-z]*\s*$")
 
 
 def _chain(pieces: list[tuple[str, int]]) -> list[DecidedLink]:

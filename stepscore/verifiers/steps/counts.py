@@ -34,7 +34,10 @@ _NOUNS = (
     r"choices|ways|options|values|numbers|integers|digits|possibilities|outcomes|solutions"
     r"|divisors|factors|multiples|primes|elements|terms|cases|roots|candidates"
 )
-_ADJECTIVE = r"(?!(?:for|in|of|from|among|between|to|such|like|including)\b)[a-z][a-z\-]*"
+_ADJECTIVE = (  # "12 has six divisors": a verb or a second number is not a description
+    r"(?!(?:for|in|of|from|among|between|to|such|like|including|has|have|had|is|are|was|were"
+    rf"|{'|'.join(_WORDS)})\b)[a-z][a-z\-]*"
+)
 _PHRASE_WORD = r"(?!(?:to|such|like|including|e\.?g|namely|except|besides|than)\b)[a-z]+"
 _ITEM = r"(?:\\\(\s*|\$)?-?\d{1,6}(?:\s*\\\)|\$)?"
 _COUNT = re.compile(

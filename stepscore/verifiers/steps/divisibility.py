@@ -21,10 +21,11 @@ from __future__ import annotations
 import re
 
 from stepscore.verifiers.steps.recompute import DecidedLink
+from stepscore.verifiers.steps.tokens import digits
 
 __all__ = ["find_divisibility"]
 
-_NUMBER = r"\d{1,3}(?:(?:,|\{,\})\d{3})+(?![\d,])|\d{1,18}"
+_NUMBER = r"\d{1,3}(?:(?:,|\{,\}|,\\!|\\,)\d{3})+(?![\d,])|\d{1,18}"
 _OPEN = r"(?:\$|\\\(|\\\[)?\s*"
 _CLOSE = r"\s*(?:\$|\\\)|\\\])?"
 _CLAIM = re.compile(
@@ -51,6 +52,8 @@ _HYPOTHETICAL = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_START = re.compile(r"[.!?:;\n]\s+")
+# a denial for a group ("none of 15, 19, or 23 are ...", "neither ... nor")
+_DENIED = re.compile(r"\b(?:none|neither|nor|no)\b", re.IGNORECASE)
 
 
 def find_divisibility(text: str) -> list[DecidedLink]:
@@ -62,6 +65,8 @@ def find_divisibility(text: str) -> list[DecidedLink]:
         start = m.start("n")
         if _BEFORE.search(text, 0, start) or _hypothetical(text, start):
             continue
+        if _denied(text, start):
+            continue  # "none of 15, 19, or 23 are divisible by 9": not read
         if _BOUND.search(text, max(0, start - 40), start):
             continue  # "no odd integer less than 100 is divisible by 16": 100 is a bound
         if _MORE.match(text, m.end("d")):
@@ -81,12 +86,21 @@ def find_divisibility(text: str) -> list[DecidedLink]:
 
 
 def _whole(written: str) -> int:
-    return int(written.replace("{,}", "").replace(",", ""))
+    return int(digits(written))
 
 
 def _hypothetical(text: str, start: int) -> bool:
     """Whether the sentence up to ``start`` asks, supposes or sets a goal."""
+    return _HYPOTHETICAL.search(text, _sentence_start(text, start), start) is not None
+
+
+def _denied(text: str, start: int) -> bool:
+    """Whether the sentence up to ``start`` denies for a group ("Neither 43 nor 34 is")."""
+    return _DENIED.search(text, _sentence_start(text, start), start) is not None
+
+
+def _sentence_start(text: str, start: int) -> int:
     begun = 0
     for found in _SENTENCE_START.finditer(text, 0, start):
         begun = found.end()
-    return _HYPOTHETICAL.search(text, begun, start) is not None
+    return begun

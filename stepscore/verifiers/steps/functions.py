@@ -61,9 +61,13 @@ class SideValue:
     approximate: bool
 
 
+# "5 \\frac{1}{7}", "4\\dfrac{5}{8}": a mixed number, or a product; not read
+_MIXED = re.compile(r"(?<![\w.^_{])\d+\s*\\[dt]?frac\s*\{\s*\d+\s*\}\s*\{\s*\d+\s*\}")
+
+
 def side_value(side: str) -> SideValue | None:
     """The value of ``side`` (see the module docstring), or None when it is not read."""
-    if _SLOT in side or "\\|" in side or "\\arc" in side:
+    if _SLOT in side or "\\|" in side or "\\arc" in side or _MIXED.search(side):
         return None
     text = _DEGREE.sub("°", _NOISE.sub(" ", side)).strip().rstrip(".").strip()
     env: _Env = {}

@@ -23,6 +23,7 @@ ambiguous ``1/2x``) is skipped.
 from __future__ import annotations
 
 import functools
+import itertools
 import random
 import re
 from dataclasses import dataclass
@@ -73,8 +74,8 @@ _NOISE = re.compile(r"\\left\b|\\right\b|\\[,;:! ]|\\displaystyle\b|\\boxed\b|&|
 _NAME = re.compile(
     r"\s*(?:[A-Za-z](?:_\{?\w+\}?)?(?:\s*\((?:[^()]|\([^()]*\))*\))?|\\[A-Za-z]+(?:\s*\{[^{}]*\})*)?\s*"
 )
-_APPLIED = r"'*\s*(?:\^\{?-1\}?\s*)?\("  # "f(", "f'(", "f^{-1}("
-_NOT_APPLIED = r"(?!\s*(?:\^\{?-1\}?\s*)?\()"
+_APPLIED = r"'*\s*(?:\^\{?-1\}?\s*)?(?:\\left\s*)?\("  # "f(", "f'(", "f^{-1}(", "f \left("
+_NOT_APPLIED = r"(?!\s*(?:\^\{?-1\}?\s*)?(?:\\left\s*)?\()"
 _SLASH_LETTER = re.compile(r"/\s*\d+(?:\.\d+)?\s*[A-Za-z\\(]")
 
 
@@ -86,6 +87,9 @@ class Rewrite:
     end: int
     left: str
     right: str
+    # from a chain that opens with ``0 =`` (``0 = -16t^2 - 60t + 54 = 16t^2 + 60t - 54``):
+    # each member is an equation ``A = 0``, which a nonzero factor leaves the same
+    scaled: bool = False
 
 
 def find_rewrites(text: str, before: str | None = None) -> list[Rewrite]:
@@ -99,9 +103,39 @@ def find_rewrites(text: str, before: str | None = None) -> list[Rewrite]:
     # the last piece of the previous line (the step before's, for the first)
     previous: tuple[str, int] | None = None if opening is None else (opening, 0)
     functions = function_letters(text + (before or ""))
-    for k, (line, offset, gap) in enumerate(math_lines(text)):
+    zero = False  # whether the chain the previous line ends opened with ``0 =``
+    for k, (line, offset, gap) in enumerate(_continued(text, math_lines(text))):
         adjacent = gap is not None and (k == 0 or not gap.strip())
-        previous = _chain((line, offset), previous if adjacent else None, functions, out)
+        if not adjacent:
+            previous = None
+        previous, zero = _chain((line, offset), previous, zero, functions, out)
+    return out
+
+
+# A display row that goes on with the expression of the row above (``&\quad + z^5 + ...``).
+_GOES_ON = re.compile(r"\s*&?\s*(?:\\q?quad\b\s*|\\hspace\*?\{[^{}]*\}\s*)*(?=[+-])")
+
+
+def _continued(
+    text: str, lines: tuple[tuple[str, int, str | None], ...]
+) -> list[tuple[str, int, str | None]]:
+    """The lines, with a row that goes on with the expression above joined to that row
+    (what lies between, and the row's ``&\\quad``, blanked so the offsets still hold)."""
+    out: list[tuple[str, int, str | None]] = []
+    for line, offset, gap in lines:
+        lead = _GOES_ON.match(line)
+        k = len(out) - 1
+        while k > 0 and not out[k][0].strip() and out[k][2] == "":
+            k -= 1  # (``\\\\`` then a newline: an empty line between)
+        if k >= 0 and gap == "" and lead is not None and "=" in out[k][0] and "=" not in line:
+            above, at, above_gap = out[k]
+            between = offset - at - len(above)
+            if between >= 0 and not text[at + len(above) : offset].strip(" \t\n\\&"):
+                joined = above + " " * (between + lead.end()) + line[lead.end() :]
+                del out[k:]
+                out.append((joined, at, above_gap))
+                continue
+        out.append((line, offset, gap))
     return out
 
 
@@ -153,6 +187,13 @@ def decide_rewrite(rewrite: Rewrite) -> Outcome:
     left, right = compile_side(rewrite.left), compile_side(rewrite.right)
     if left is None or right is None:
         return "unverifiable", None, None, "a side is outside the arithmetic grammar"
+    outcome = _decided(left, right)
+    if outcome[0] == "refuted" and rewrite.scaled and _proportional(left, right):
+        return "verified", None, None, "the same equation (= 0), up to a factor"
+    return outcome
+
+
+def _decided(left: Expression, right: Expression) -> Outcome:
     names = left.variables | right.variables
     # random rationals first; where those leave it open (factorials, exponents that must
     # be whole: ``\\frac{17!(n-17)!}{15!(n-15)!}``), whole numbers, small then larger
@@ -183,6 +224,19 @@ def decide_rewrite(rewrite: Rewrite) -> Outcome:
     return "unverifiable", None, None, "undefined at the test points"
 
 
+def _proportional(left: Expression, right: Expression) -> bool:
+    """Whether ``left / right`` is one nonzero constant at random points."""
+    ratios: list[complex] = []
+    for env in points_for(left.variables | right.variables, _POINTS):
+        try:
+            ratios.append(complex(evaluate(left, env) / evaluate(right, env)))
+        except (TooLarge, Undefined, ZeroDivisionError, OverflowError, ValueError, RecursionError):
+            continue
+    return (
+        len(ratios) >= 2 and ratios[0] != 0 and all(_same(r, ratios[0], True) for r in ratios[1:])
+    )
+
+
 def _whole_points(names: frozenset[str], low: int, high: int) -> list[dict[str, Fraction]]:
     """``_POINTS`` assignments of whole numbers in [low, high] to ``names``; seeded."""
     rng = random.Random(",".join(sorted(names)) + f"/{low}")
@@ -203,37 +257,67 @@ def _lines(body: str, offset: int) -> list[tuple[str, int]]:
 def _chain(
     line: tuple[str, int],
     previous: tuple[str, int] | None,
+    zero: bool,
     functions: frozenset[str],
     out: list[Rewrite],
-) -> tuple[str, int] | None:
-    """Add the rewrites of one line; return its last piece (for a line that opens with ``=``)."""
+) -> tuple[tuple[str, int] | None, bool]:
+    """Add the rewrites of one line; return its last piece (for a line that opens with
+    ``=``) and whether its chain opened with ``0 =`` (``zero``: the previous line's did)."""
     text, offset = line
     if not text.strip():
-        return previous
+        return previous, zero
     segments = split_relations(text, offset)
     if not segments:
-        return None
+        return None, False
     first = segments[0]
     if text.lstrip(" \t&").startswith("=") and previous is not None:
         first[0] = previous  # "\\[ = A \\]": continues the previous line's last piece
         continued = True
     else:
-        continued = False
+        continued, zero = False, first[0][0].strip(" \t&") == "0"
     for k, pieces in enumerate(segments):
         if k == 0 and continued:
             begin: int | None = 0
         elif _NAME.fullmatch(pieces[0][0]) is not None:
-            begin = 1  # ``y = A = B``: A = B
+            ratios = pieces if _ratio(pieces[0][0]) else pieces[1:]
+            begin = None if _equal_ratios(ratios) else 1  # ``y = A = B``: A = B
         else:
             begin = _derivation(pieces, functions)
         if begin is None or len(pieces) - begin < 2:
             continue
+        scaled = k == 0 and zero
         for (a, sa), (b, sb) in zip(pieces[begin:], pieces[begin + 1 :], strict=False):
             if _candidate(a, b, functions):
                 lead = len(a) - len(a.lstrip())
-                out.append(Rewrite(sa + lead, sb + len(b.rstrip()), a.strip(), b.strip()))
+                end = sb + len(b.rstrip())
+                out.append(Rewrite(sa + lead, end, a.strip(), b.strip(), scaled))
     last = segments[-1][-1]
-    return last if len(segments) == 1 and last[0].strip() else None
+    # what follows the last piece (``\\dotsm \\frac{a^{256} - b^{256}}{a^{128} - b^{128}}``)
+    # may end the line's expression in its stead; a remark (``\\quad \\text{...}``) does not
+    rest = RELATION_BREAK.sub("", text[last[1] - offset + len(last[0]) :]).strip(" \t.,&")
+    return (last if len(segments) == 1 and last[0].strip() and not rest else None), zero
+
+
+def _equal_ratios(pieces: list[tuple[str, int]]) -> bool:
+    """``k = \\frac{2t}{s - 3} = \\frac{3t + 1}{2s + 2} = \\frac{4t + 2}{4s - 2}``: three or
+    more ratios, no two next to each other the same function, and no more links than
+    variables: ratios set equal (a condition, as for vectors in proportion, that some
+    values meet), not one expression rewritten (``\\frac{A}{B} = \\frac{C}{D} =
+    \\frac{E}{F}`` in one unknown, two equations, is no system but a slip)."""
+    if len(pieces) < 3 or not all(_ratio(piece) for piece, _ in pieces):
+        return False
+    names = set()
+    for piece, _ in pieces:
+        names |= compile_side(piece).variables  # type: ignore[union-attr]
+    if len(pieces) - 1 > len(names):
+        return False
+    links = itertools.pairwise(pieces)
+    return all(decide_rewrite(Rewrite(0, 0, a, b))[0] == "refuted" for (a, _), (b, _) in links)
+
+
+def _ratio(piece: str) -> bool:
+    expr = compile_side(piece)
+    return expr is not None and expr.tree[0] == "div" and piece.lstrip().startswith("\\")
 
 
 def _derivation(pieces: list[tuple[str, int]], functions: frozenset[str]) -> int | None:

@@ -30,7 +30,8 @@ _WINDOW = 160  # how far after the computation its value may come
 # a computation (digits and operators only, LaTeX products and fractions allowed) = a name
 _NAMED = re.compile(
     r"(?P<expr>(?<![\w.^_}])(?:\d|\\[dt]?frac)[\d\s.+\-*/×÷·()\\{}]*?(?:\\(?:cdot|times|div|"
-    r"[dt]?frac)[\d\s.+\-*/×÷·()\\{}]*?)*\d\}?\)?)\s*=\s*(?P<name>[A-Za-z])(?![\w({^_']|\\(?![)\]]))"
+    r"[dt]?frac)[\d\s.+\-*/×÷·()\\{}]*?)*\d\}?\)?)\s*=\s*(?P<name>[A-Za-z])"
+    r"(?![\w({^_']|\\(?![)\]])|\s*(?:[-+*/×÷·^]|\\(?:cdot|times|div|pm)\b))"  # not "= x + 21"
 )
 _VALUE = (  # the name = a bare number (nothing computed after it)
     r"(?<![\w\\]){name}\s*=\s*(?P<value>-?\d{{1,3}}(?:,\d{{3}})+|-?\d+(?:\.\d+)?)"

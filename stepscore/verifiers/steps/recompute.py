@@ -95,7 +95,20 @@ def recompute(
         return "unverifiable", _float(asserted), _float(computed), gray
     if _running_total(computed, link.right):
         return "unverifiable", _float(asserted), _float(computed), "a running total"
+    if _dividend(link.left) == asserted:
+        why = "the division written out as divisor times quotient plus remainder"
+        return "unverifiable", _float(asserted), _float(computed), why
     return "refuted", _float(asserted), _float(computed), DIFFERS
+
+
+def _dividend(side: tuple[Token, ...]) -> Fraction | None:
+    """``A`` of a side that is just ``A ÷ B`` (``500 \\div 13 = 13 \\cdot 38 + 6``)."""
+    core = [t for t in side if t.kind not in ("skip", "unit")]
+    if len(core) != 3 or core[0].kind != "num" or core[2].kind != "num":
+        return None
+    if core[1].kind != "op" or core[1].text not in ("÷", "/", "\\div"):
+        return None
+    return Fraction(digits(core[0].text))
 
 
 def _readings(side: tuple[Token, ...]) -> list[tuple[Fraction | complex, bool]]:

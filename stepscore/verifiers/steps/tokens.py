@@ -16,8 +16,9 @@ reads across it.
 
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["ARITHMETIC_KINDS", "Token", "digits", "tokenize"]
 
@@ -27,8 +28,8 @@ _TOKEN = re.compile(
     r"|(?<=[\s\d%$}])\(\s*\\text\s*\{[A-Za-z' ,.\-]+\}\s*\))"
     r"|(?P<circ>\^\s*\{?\s*\\circ\s*\}?|°)"
     r"|(?P<begin>\\(?:begin|end)\s*\{[^{}]*\})"
-    r"|(?P<delim>\\[()\[\]]|<<|>>|\\\\|\n|\\q?quad\b)"
-    r"|(?P<num>\d{1,3}(?:(?:,|\{,\})\d{3})+(?![\d,]\d)(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+    r"|(?P<delim>\\[()\[\]]|<<|>>|\\\\|\n|\\q?quad\b|\$\$)"
+    r"|(?P<num>\d{1,3}(?:(?:,|\{,\}|,\\!|\\,)\d{3})+(?![\d,]\d)(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
     r"|(?P<pct>\\%|%)"
     r"|(?P<eq>=|\\approx(?![A-Za-z])|≈|\\simeq(?![A-Za-z]))"
     r"|(?P<fn>\\[dt]?frac\b|\\sqrt\b|\\d?binom\b)"
@@ -44,6 +45,8 @@ _TOKEN = re.compile(
     r"|(?P<other>.)",
     re.DOTALL,
 )
+
+_SEPARATORS = re.compile(r"\{,\}|,\\!|\\,|,")
 
 # Kinds that may appear inside an arithmetic run; the rest are boundaries.
 ARITHMETIC_KINDS = frozenset(
@@ -159,9 +162,10 @@ STOPWORDS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """One token: kind, text as written, span in the step, and whether space precedes it."""
+class Token(NamedTuple):
+    """One token: kind, text as written, span in the step, and whether space precedes it
+    (a named tuple: a step makes hundreds, and they are cheaper to build than a frozen
+    dataclass)."""
 
     kind: str
     text: str
@@ -171,19 +175,28 @@ class Token:
 
 
 def digits(number: str) -> str:
-    """A number token without its thousands separators: ``1,000`` and ``1{,}000`` -> ``1000``."""
-    return number.replace("{,}", "").replace(",", "")
+    """A number token without its thousands separators: ``1,000``, ``1{,}000``, ``1,\\!000``
+    and ``1\\,000`` -> ``1000``."""
+    return _SEPARATORS.sub("", number)
 
 
 def tokenize(text: str) -> list[Token]:
-    """The step's tokens, with operator words and unit words rewritten (see module doc)."""
+    """The step's tokens, with operator words and unit words rewritten (see module doc).
+
+    A letter or two inside math (``$AD \\sqrt{2} = 4$``, ``\\[ 2\\pi rh = 3.5 \\]``) is
+    a variable (kind "var"), never a unit or an operator word: a number next to it is
+    multiplied by it.
+    """
     tokens: list[Token] = []
     spaced = True
+    math = _math_spans(text) if "$" in text or "\\" in text else []
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup or "other"
         if kind == "space":
             spaced = True
             continue
+        if kind == "word" and len(m[0]) <= 2 and math and _inside(math, m.start()):
+            kind = "var"
         if kind in ("text", "circ"):
             kind = _text_kind(m[0])
         elif kind == "annot":  # "7995 (total cookies) - 2595": a label, not a factor
@@ -191,7 +204,8 @@ def tokenize(text: str) -> list[Token]:
         elif kind == "begin":
             kind = "cmd"
         elif kind == "other" and m[0] == "!" and tokens and tokens[-1].kind in _VALUE_END:
-            kind = "fact" if not spaced and text[m.end() : m.end() + 1] != "=" else "other"
+            after = text[m.end() : m.end() + 1]  # "3!!" is a double factorial: not read
+            kind = "fact" if not spaced and after not in ("=", "!") else "other"
         elif kind == "choose":
             tokens.extend(_binomial(m, spaced))
             spaced = False
@@ -201,6 +215,49 @@ def tokenize(text: str) -> list[Token]:
     _rewrite_words(tokens)
     _mark_units(tokens)
     return tokens
+
+
+_MATH_MARK = re.compile(
+    r"\$\$|\\[\[\]()]|(?<!\\)\$|\\(?:begin|end)\{(?:align|equation|gather|eqnarray)\*?\}"
+)
+_CLOSER = {"$$": "$$", "\\[": "\\]", "\\(": "\\)", "$": "$"}
+_PROSE_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{3,}")
+_TEXT_ARG = re.compile(r"\\(?:text|mbox|mathrm|textbf|textit|textrm|operatorname)\s*\{[^{}]*\}")
+_TEX = re.compile(r"\\[A-Za-z]|[\^_{]")
+
+
+def _math_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` is in math mode, in one pass over its delimiters. A ``$...$`` pair
+    counts only if it holds TeX and no prose word (``$5 each and $3`` is two prices,
+    ``$3 x 4 = $12`` plain arithmetic)."""
+    spans = []
+    opened: tuple[str, int] | None = None
+    for m in _MATH_MARK.finditer(text):
+        mark = m[0]
+        if mark.startswith("\\begin"):
+            mark = "begin"
+        elif mark.startswith("\\end"):
+            mark = "end"
+        if opened is None:
+            if mark in _CLOSER or mark == "begin":
+                opened = (mark, m.start())
+            continue
+        want = "end" if opened[0] == "begin" else _CLOSER[opened[0]]
+        if mark != want:
+            continue
+        at, opened = opened[1], None
+        if mark == "$":
+            bare = _TEXT_ARG.sub(" ", text[at + 1 : m.start()])
+            if not _TEX.search(bare) or _PROSE_WORD.search(bare):
+                continue
+        spans.append((at, m.end()))
+    return spans
+
+
+def _inside(spans: list[tuple[int, int]], at: int) -> bool:
+    """Whether ``at`` lies inside one of ``spans`` (sorted, disjoint)."""
+    k = bisect.bisect_left(spans, (at, at)) - 1
+    return k >= 0 and spans[k][0] < at < spans[k][1]
 
 
 def _binomial(m: re.Match[str], spaced: bool) -> list[Token]:

@@ -268,3 +268,49 @@ def test_checker_judge_on_shared_processbench() -> None:
     for trace, prediction in zip(traces, predictions, strict=True):
         if trace.first_error() is None:
             assert prediction == -1, trace.id  # no false alarm on these correct samples
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        r"There are $\binom{52}{3} = 22,\!000$ ways.",  # 22,100: the separator is read
+        r"Since $f(9) = 9! = 326,\!880$, we stop.",
+        r"In other words, \[500 \div 13 = 13 \cdot 38 + 7.\]",  # 501 is not 500
+        r"Notice that both 24 and 1199 are divisible by 3.",  # a list: its last item fails
+        r"Then $\gcd(36,60)=12$, and 12 has five divisors: 1, 2, 3, 4, 6, and 12.",
+        r"The total is $3 + 4 = 8$, which is the answer.",  # "which is" alone denies nothing
+        r"So $QR = 4 \cdot \sqrt{9} = 13$.",  # a variable names it, not beside the product
+        r"There are $$1^2 + 2^2 + 3^2 = 15$$ such squares.",
+    ],
+)
+def test_slips_in_math_notation_are_still_refuted(text: str) -> None:
+    assert check_text(text).status == "refuted", check_text(text)
+
+
+def test_a_claim_the_step_calls_false_is_not_an_error() -> None:
+    verdict = check_text("If $x=1$, then $1 = \\sqrt{11-2} + 4$, which is not true.")
+    assert verdict.status == "unverifiable"
+    assert verdict.claims[0].reason == "the step says it fails"
+
+
+def test_an_operation_the_problem_defines_is_not_read_as_a_product() -> None:
+    problem = "If $a * b = 2a + 3b$ for all $a$ and $b$, then what is the value of $4 * 3$?"
+    step = "We have $4 * 3 = 2(4)+3(3) = 8+9 = 17$."
+    assert check_steps(Trace.from_steps([step], prompt=problem))[0].status == "verified"
+    assert check_steps(Trace.from_steps([step]))[0].status == "refuted"  # no definition
+    slip = Trace.from_steps(["We have $4 * 3 = 2(4)+3(3) = 8+9 = 18$."], prompt=problem)
+    assert check_steps(slip)[0].status == "refuted"  # plain arithmetic is still read
+
+
+def test_durations_between_clock_times_are_checked() -> None:
+    steps = [
+        "He staples from 8:00 AM until 11:00 PM, which is 15 hours.",
+        "So the time from 8:00 AM until 11:00 PM is \\(11 + 8 = 19\\) hours.",
+    ]
+    assert [v.status for v in check_steps(Trace.from_steps(steps))] == ["verified", "refuted"]
+
+
+def test_a_wrong_rewrite_repeated_later_is_refuted_again() -> None:
+    step = "So $S = (x+y)^2 = x^2 + y^2$."
+    verdicts = check_steps(Trace.from_steps([step, step], prompt="Let $x$ and $y$ be reals."))
+    assert [v.status for v in verdicts] == ["refuted", "refuted"]  # not a relation to lean on
