@@ -36,6 +36,7 @@ _NOUNS = (
 )
 _ADJECTIVE = (  # "12 has six divisors": a verb or a second number is not a description
     r"(?!(?:for|in|of|from|among|between|to|such|like|including|has|have|had|is|are|was|were"
+    r"|and|or"
     rf"|{'|'.join(_WORDS)})\b)[a-z][a-z\-]*"
 )
 _PHRASE_WORD = r"(?!(?:to|such|like|including|e\.?g|namely|except|besides|than)\b)[a-z]+"
@@ -48,6 +49,7 @@ _COUNT = re.compile(
     rf"|:\s*(?P<b>{_ITEM}(?:\s*,\s*(?:(?:and|or)\s+)?{_ITEM})+)(?=\s*(?:\.(?!\d)|;|$)))",
     re.IGNORECASE,
 )
+_OBJECT = re.compile(r"\b(?:of|by|than|to|from|and|or)\s*\$?\s*\Z", re.IGNORECASE)
 _ELIDED = re.compile(r"\\[lc]?dots|\.\.\.|…|\betc\b", re.IGNORECASE)
 
 
@@ -55,6 +57,8 @@ def find_counts(text: str) -> list[DecidedLink]:
     """The counts of ``text`` stated with their lists (see the module docstring)."""
     out = []
     for m in _COUNT.finditer(text):
+        if _OBJECT.search(text, max(0, m.start() - 12), m.start()):
+            continue  # "the factors of 34 or multiples of 7 are: ...": 34 counts nothing
         listed = m["a"] if m["a"] is not None else m["b"]
         if _ELIDED.search(text, m.end(), m.end() + 12):
             continue

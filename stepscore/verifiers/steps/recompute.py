@@ -238,6 +238,8 @@ def _stands(
         return True  # float noise from an irrational left side
     if places and diff <= Fraction(1, 10**places) * Fraction(101, 100):
         return True
+    if places and places >= 12 and diff <= Fraction(1, 10**12) * max(1, abs(Fraction(a))):
+        return True  # "<<580/110=5.2727272727272725>>": a float printed by a calculator
     if signalled:
         unit = Fraction(1, 10**places) if places else 1
         return diff <= max(unit, Fraction(rel) * abs(Fraction(a)))

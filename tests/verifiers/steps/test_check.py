@@ -281,6 +281,7 @@ def test_checker_judge_on_shared_processbench() -> None:
         r"The total is $3 + 4 = 8$, which is the answer.",  # "which is" alone denies nothing
         r"So $QR = 4 \cdot \sqrt{9} = 13$.",  # a variable names it, not beside the product
         r"There are $$1^2 + 2^2 + 3^2 = 15$$ such squares.",
+        "So 10/3 = <<10/3=3.3433333333333335>>3.34 bags.",  # not a float's printing
     ],
 )
 def test_slips_in_math_notation_are_still_refuted(text: str) -> None:
