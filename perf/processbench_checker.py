@@ -11,7 +11,9 @@ GSM8K or MATH test in the shared data. Splits whose problems do not join say so.
 
 Last, false alarms on right answers (without ``--path``): the GSM8K and MATH test
 reference solutions, read as chains of thought, and how many of them the checker refutes
-(the references hold a few slips of their own, so a handful is expected).
+(the references hold a few slips of their own, so a handful is expected); then the same
+for model solutions whose final answer was judged right (GSM8K model solutions, MATH
+best-of-8 responses), where a refutation is a false alarm or a real slip on the way.
 
     python perf/processbench_checker.py [gsm8k math ...] [--path FILE_OR_DIR]
 """
@@ -22,8 +24,10 @@ import argparse
 import time
 
 from stepscore.benchmarks.catalog import load_benchmark
+from stepscore.benchmarks.labelled import gsm8k_solution_pairs, math_bon_pairs
 from stepscore.benchmarks.metrics import processbench_score
 from stepscore.benchmarks.samples import MathProblem
+from stepscore.data_path import shared_data_dir
 from stepscore.errors import DataUnavailableError
 from stepscore.reasoning.segment import segment
 from stepscore.reasoning.trace import Trace
@@ -117,6 +121,31 @@ def reference_solutions() -> None:
         )
 
 
+def right_model_answers() -> None:
+    """False alarms on model solutions whose final answer a grader judged right (GSM8K's
+    model solutions, MATH best-of-8): a refutation there is a false alarm or a slip the
+    model made on its way to the right answer (both happen; the notes list them)."""
+    data = shared_data_dir()
+    sources = (
+        ("gsm8k models", "gsm8k/example_model_solutions.jsonl", gsm8k_solution_pairs),
+        ("math bon", "bon/math_cot_100.jsonl", math_bon_pairs),
+    )
+    for name, relative, read in sources:
+        if data is None or not (data / relative).is_file():
+            print(f"{name:>14}: data not found; skipped")
+            continue
+        right = [pair for pair in read(data / relative) if pair.label]
+        refuted = [
+            pair.id
+            for pair in right
+            if first_error(check_steps(segment(pair.prediction, kind="cot"))) is not None
+        ]
+        print(
+            f"{name:>14}: {len(refuted)} of {len(right)} solutions with a right final answer "
+            f"refuted ({100 * len(refuted) / max(len(right), 1):.2f}%): {', '.join(refuted)}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("splits", nargs="*", default=["gsm8k", "math"])
@@ -126,6 +155,7 @@ def main() -> None:
         run(split, args.path)
     if not args.path:
         reference_solutions()
+        right_model_answers()
 
 
 if __name__ == "__main__":
