@@ -9,6 +9,11 @@ refuted step: the ProcessBench prediction (Zheng et al., 2024, *ProcessBench*, Â
 
 The checker is built to raise few false alarms: a prose step with no arithmetic, an
 equation with unknowns or a number it cannot place is "unverifiable", never "refuted".
+`check_steps` reads each step with the problem (``trace.prompt``) and the steps before:
+an operation the problem defines (``a * b = 2a + 3b``: `stepscore.verifiers.steps.
+operations`) is not read as a product, and a symbolic rewrite that fails at random points
+is tried again where the relations given so far hold (`stepscore.verifiers.steps.given`;
+a step found wrong gives none). `check_text` reads one step alone.
 Program-of-thought traces are executed in a sandbox instead
 (`stepscore.verifiers.steps.program.check_program`: the step that raises is "refuted",
 the others "unverifiable" with their bound values as evidence) unless
