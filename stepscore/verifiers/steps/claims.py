@@ -343,7 +343,8 @@ def _factor_follows(part: list[Token], k: int) -> bool:
 
 def _safe_left(before: Token | None, first: Token, text: str) -> bool:
     if before is not None and before.kind == "delim" and before.text in _LINE_BREAKS:
-        return _OPERATOR_END.search(text, 0, before.start) is None  # "1^2 +\n 2^2 + 3^2"
+        tail = max(0, before.start - 40)  # "1^2 +\n 2^2 + 3^2": an operator at the break
+        return _OPERATOR_END.search(text, tail, before.start) is None
     if before is None or before.kind == "delim":
         return True
     if before.kind == "var":

@@ -18,6 +18,7 @@ nothing.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from stepscore.verifiers.steps.recompute import DecidedLink
@@ -61,12 +62,15 @@ def find_divisibility(text: str) -> list[DecidedLink]:
     if "divisible" not in text and "multiple of" not in text:
         return []
     out = []
+    starts = [0, *(found.end() for found in _SENTENCE_START.finditer(text))]
     for m in _CLAIM.finditer(text):
         start = m.start("n")
-        if _BEFORE.search(text, 0, start) or _hypothetical(text, start):
+        # where its sentence starts (no further back than 300 characters)
+        begun = max(starts[bisect.bisect_right(starts, start) - 1], start - 300)
+        if _BEFORE.search(text, max(0, start - 30), start):
             continue
-        if _denied(text, start):
-            continue  # "none of 15, 19, or 23 are divisible by 9": not read
+        if _HYPOTHETICAL.search(text, begun, start) or _DENIED.search(text, begun, start):
+            continue  # "if 12 is divisible by ...", "none of 15, 19, or 23 are divisible by 9"
         if _BOUND.search(text, max(0, start - 40), start):
             continue  # "no odd integer less than 100 is divisible by 16": 100 is a bound
         if _MORE.match(text, m.end("d")):
@@ -87,20 +91,3 @@ def find_divisibility(text: str) -> list[DecidedLink]:
 
 def _whole(written: str) -> int:
     return int(digits(written))
-
-
-def _hypothetical(text: str, start: int) -> bool:
-    """Whether the sentence up to ``start`` asks, supposes or sets a goal."""
-    return _HYPOTHETICAL.search(text, _sentence_start(text, start), start) is not None
-
-
-def _denied(text: str, start: int) -> bool:
-    """Whether the sentence up to ``start`` denies for a group ("Neither 43 nor 34 is")."""
-    return _DENIED.search(text, _sentence_start(text, start), start) is not None
-
-
-def _sentence_start(text: str, start: int) -> int:
-    begun = 0
-    for found in _SENTENCE_START.finditer(text, 0, start):
-        begun = found.end()
-    return begun

@@ -54,10 +54,13 @@ __all__ = [
 MAX_SEGMENT_CHARS = 4_000
 _POINTS = 4
 
+# (each body stops at the next opener of its kind, so an opener never closed costs one
+# scan to that opener, not one to the end of the text)
 _MATH = re.compile(
-    r"\\\[(?P<a>.*?)\\\]|\\\((?P<b>.*?)\\\)|\$\$(?P<c>.*?)\$\$|\$(?P<d>[^$]*?)\$"
+    r"\\\[(?P<a>(?:(?!\\\[).)*?)\\\]|\\\((?P<b>(?:(?!\\\().)*?)\\\)"
+    r"|\$\$(?P<c>(?:(?!\$\$).)*?)\$\$|\$(?P<d>[^$]*?)\$"
     r"|\\begin\{(?P<env>align\*?|aligned|eqnarray\*?|equation\*?|gather\*?|split)\}"
-    r"(?P<e>.*?)\\end\{(?P=env)\}",
+    r"(?P<e>(?:(?!\\begin\{(?P=env)\}).)*?)\\end\{(?P=env)\}",
     re.DOTALL,
 )
 _LINE = re.compile(r"\\\\|\n")

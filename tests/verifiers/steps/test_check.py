@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -315,3 +316,22 @@ def test_a_wrong_rewrite_repeated_later_is_refuted_again() -> None:
     step = "So $S = (x+y)^2 = x^2 + y^2$."
     verdicts = check_steps(Trace.from_steps([step, step], prompt="Let $x$ and $y$ be reals."))
     assert [v.status for v in verdicts] == ["refuted", "refuted"]  # not a relation to lean on
+
+
+HOSTILE_STEPS = {
+    "unclosed display math": "\\[x " * 4700 + "= 3",
+    "unclosed inline math": "\\(x " * 4700 + "= 3",
+    "many display dollars": "$$x " * 4700 + "= 3",
+    "divisibility in one sentence": "12 is divisible by 3 and " * 760,
+    "operators at line breaks": "1 +\n2 = 3\n" * 1900,
+    "many named sums": "x = 3 + 4 = 7, " * 1260,
+}
+
+
+@pytest.mark.parametrize("text", HOSTILE_STEPS.values(), ids=HOSTILE_STEPS.keys())
+def test_long_adversarial_steps_are_checked_without_hanging(text: str) -> None:
+    # a hang guard, not a speed target (speed is measured in perf/): each takes ~0.1 s
+    start = time.perf_counter()
+    verdict = check_text(text)
+    assert verdict.status in ("verified", "refuted", "unverifiable")
+    assert time.perf_counter() - start < 5
