@@ -182,7 +182,7 @@ def check_steps(trace: Trace, *, config: CheckConfig = _DEFAULT) -> list[StepVer
         verdicts.append(verdict)
         # what the next step may go on from, and lean on (not a step found wrong)
         grown = context.before + ((step.text,) if verdict.status != "refuted" else ())
-        context = replace(context, opening=closing_line(step.text), before=grown)
+        context = _Context(closing_line(step.text), grown, context.operations)
     return verdicts
 
 

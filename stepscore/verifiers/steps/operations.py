@@ -44,12 +44,13 @@ _BOXED = re.compile(
 )
 _CUE = re.compile(r"operation|defin|\bmeans?\b|for all|\bgiven\b|represent|denote", re.I)
 _SPACES = re.compile(r"\s+")
+_ANY_SYMBOL = re.compile(rf"{_PLAIN}|{_PRODUCTS}|\\boxed")  # a quick look first
 
 
 def defined_operations(problem: str) -> frozenset[str]:
     """The operation symbols ``problem`` defines, as written (``*``, ``\\\\ast``, ``x``),
     and ``\\\\boxed`` where it defines a boxed function."""
-    if not problem:
+    if not problem or not _ANY_SYMBOL.search(problem):
         return frozenset()
     found = set()
     cue = _CUE.search(problem) is not None

@@ -189,14 +189,17 @@ def tokenize(text: str) -> list[Token]:
     """
     tokens: list[Token] = []
     spaced = True
-    math = _math_spans(text) if "$" in text or "\\" in text else []
+    math: list[tuple[int, int]] | None = None  # found at the first short word
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup or "other"
         if kind == "space":
             spaced = True
             continue
-        if kind == "word" and len(m[0]) <= 2 and math and _inside(math, m.start()):
-            kind = "var"
+        if kind == "word" and len(m[0]) <= 2:
+            if math is None:
+                math = _math_spans(text) if "$" in text or "\\" in text else []
+            if math and _inside(math, m.start()):
+                kind = "var"
         if kind in ("text", "circ"):
             kind = _text_kind(m[0])
         elif kind == "annot":  # "7995 (total cookies) - 2595": a label, not a factor
