@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from stepscore.verifiers.steps import check_text
+from stepscore.reasoning.trace import Trace
+from stepscore.verifiers.steps import check_steps, check_text
 
 VERIFIED = [
     "\\[ 2x + 6 = 10 \\] \\[ x + 3 = 5 \\]",
@@ -70,3 +71,11 @@ def test_equations_in_two_unknowns_are_rewrites_only_when_the_step_says_so() -> 
     assert check_text(system).status == "unverifiable"
     said = "\\[ x^2 + 2x + y^2 = 3 \\] Simplifying, \\[ x^2 + y^2 + 2x - 4 = 0 \\]"
     assert check_text(said).status == "refuted"
+
+
+def test_simplifying_the_left_side_rewrites_the_equation_the_step_before_ended_on() -> None:
+    before = "The perimeter is the sum: \\[ (3a-1) + (a^2+1) + (a^2+2) = 16. \\]"
+    steps = [before, "Simplifying the left side, we get: \\[ a^2 + 3a + 2 = 16. \\]"]
+    assert [v.status for v in check_steps(Trace.from_steps(steps))][1] == "refuted"
+    right = [before, "Simplifying the left side, we get: \\[ 2a^2 + 3a + 2 = 16. \\]"]
+    assert [v.status for v in check_steps(Trace.from_steps(right))][1] == "verified"
