@@ -38,6 +38,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from stepscore.reasoning.trace import Trace
+from stepscore.verifiers.steps.bases import find_base_claims
 from stepscore.verifiers.steps.claims import Carry, Link, find_claims_after
 from stepscore.verifiers.steps.clock import find_durations
 from stepscore.verifiers.steps.complex_claims import find_complex_claims
@@ -319,7 +320,9 @@ def _rewrite_claims(
         claims.append(Claim((r.start, r.end), r.left, r.right, None, None, r.status, r.reason))
     for n in find_divisibility(text):
         claims.append(Claim((n.start, n.end), n.left, n.right, None, None, n.status, n.reason))
-    for n in find_counts(text) + find_solutions(text) + find_durations(text):
+    for n in (
+        find_counts(text) + find_solutions(text) + find_durations(text) + find_base_claims(text)
+    ):
         claims.append(Claim((n.start, n.end), n.left, n.right, None, None, n.status, n.reason))
     for z in find_complex_claims(text):
         claims.append(Claim((z.start, z.end), z.left, z.right, None, None, z.status, z.reason))
