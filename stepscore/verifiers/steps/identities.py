@@ -142,7 +142,7 @@ def _continued(
     return out
 
 
-_CLOSED = re.compile(r"\s*(?:\\\]|\\\)|\$\$?|\\end\{[a-z]+\*?\})?\s*[.,;:]?\s*$")
+_CLOSED = re.compile(r"\s*+(?:\\\]|\\\)|\$\$?|\\end\{[a-z]+\*?\})?\s*+[.,;:]?\s*+$")
 
 
 def closing_line(text: str) -> str | None:

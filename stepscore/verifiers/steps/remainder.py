@@ -29,10 +29,10 @@ __all__ = ["remainder_outcome"]
 
 _DIVIDES = frozenset({"÷", "\\div", "/"})
 _NAMED = re.compile(
-    r"\s*(?:\\\)|\$+)?\s*,?\s*(?:(?i:with)\s+)?(?:(?i:an?)\s+)?"
-    r"(?:(?i:remainder)(?:\s+(?i:of|is))?|\\[;,]?\s*\\(?:mathrm|text)\s*\{\s*R\s*\}\s*\\?[;,]?|R"
-    r"|\\(?:mathrm|text)\s*\{\s*(?i:remainder)(?:\s+(?i:of|is))?\s*\})"
-    r"\s*(?:\$|\\\(|\\text\s*\{\s*)?\s*(\d{1,12})(?![\d.,/]\d|\s*[%/×*^])"
+    r"\s*+(?:\\\)|\$+)?\s*+,?\s*+(?:(?i:with)\s++)?(?:(?i:an?)\s++)?"
+    r"(?:(?i:remainder)(?:\s++(?i:of|is))?|\\[;,]?\s*+\\(?:mathrm|text)\s*+\{\s*+R\s*+\}\s*+\\?[;,]?|R"
+    r"|\\(?:mathrm|text)\s*+\{\s*+(?i:remainder)(?:\s++(?i:of|is))?\s*+\})"
+    r"\s*+(?:\$|\\\(|\\text\s*+\{\s*+)?\s*+(\d{1,12})(?![\d.,/]\d|\s*+[%/×*^])"
 )
 
 

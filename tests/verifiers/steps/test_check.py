@@ -325,6 +325,9 @@ HOSTILE_STEPS = {
     "divisibility in one sentence": "12 is divisible by 3 and " * 760,
     "operators at line breaks": "1 +\n2 = 3\n" * 1900,
     "many named sums": "x = 3 + 4 = 7, " * 1260,
+    # each of these took from seconds to hours before its regular expression was fixed
+    "a long number between equations": "\\[ x + 1 = 2 \\] " + "9" * 24 + " zz \\[ x = 1 \\]",
+    "spaces after a division": "13 \\div 4 = 3" + " " * 800 + "apples",
 }
 
 
