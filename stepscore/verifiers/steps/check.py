@@ -92,7 +92,9 @@ _TOO_LONG = re.compile(r"\d(?:,?\d){999}")
 # "The base 7 number 321 = 3 \\cdot 49 + ...", "1011_2 = 8 + 2 + 1": positional notation.
 _OTHER_BASE = re.compile(r"\bbase\b|_\{?\d|\\text\{\s*base", re.IGNORECASE)
 # "in base $\\boxed{7}$, we have $44 \\times 55 = 3506$": every number may be in base 7
-_BASE_NAMED = re.compile(r"\bin\s+base\s*(?:\$|\\\(|\\boxed\s*\{|\{|_)*\s*\d", re.IGNORECASE)
+_BASE_NAMED = re.compile(
+    r"\bin\s+base\s*(?:\$|\\\(|\\boxed\s*\{|\{|_)*\s*(?!10(?!\d))\d", re.IGNORECASE
+)
 # "$1 = \\sqrt{11-2} + 4$, which is not true": the step says the claim fails
 _DENIAL = re.compile(
     r"[^.!?]{0,80}?\b(?:not true|false|contradiction|contradicts|impossible|absurd)\b",
