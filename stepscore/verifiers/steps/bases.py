@@ -44,7 +44,6 @@ _PROSE = re.compile(
     r"\s+\$?(?P<d>[0-9A-Z]{1,40})(?!\w|\.\d)",
     re.IGNORECASE,
 )
-_CHAIN = re.compile(r"[^=$\\\n]*(?:=[^=$\\\n]*)+")
 
 
 def find_base_claims(text: str) -> list[DecidedLink]:
@@ -78,7 +77,7 @@ def _prose(text: str) -> list[DecidedLink]:
 
 def _chains(text: str) -> list[DecidedLink]:
     """Equality chains holding numbers with base subscripts."""
-    out = []
+    out, cursor = [], 0
     for segment in re.split(r"\\\]|\\\[|\$|\\\(|\\\)|\n|\\\\|,\s|;\s", text):
         if "_" not in segment or "=" not in segment:
             continue
@@ -104,7 +103,8 @@ def _chains(text: str) -> list[DecidedLink]:
                 values.append((core, Fraction(int(core))))
         if based == 0 or len(values) < 2:
             continue
-        at = text.find(segment)
+        at = text.find(segment, cursor)
+        cursor = at + len(segment)
         first, first_value = values[0]
         for written, value in values[1:]:
             if value == first_value:

@@ -27,7 +27,8 @@ __all__ = ["applies", "defined_operations"]
 _PLAIN = r"\*|\\ast\b|\\star\b|\\#|\\circ\b|\\diamond\b|\\Diamond\b|\\bullet\b|\\odot\b"
 _PLAIN += r"|\\oplus\b|\\otimes\b|\\triangle\b|\\nabla\b|\\dagger\b|\\clubsuit\b|\\spadesuit\b"
 _PLAIN += r"|\\heartsuit\b|\\diamondsuit\b|\\boxtimes\b|\\square\b|\\Box\b|@|\\&|\\S\b"
-_PRODUCTS = r"\\times\b|\\cdot\b|\\div\b|(?<![A-Za-z\\])x(?![A-Za-z])"
+_X = r"(?<![A-Za-z\\])x(?![A-Za-z])"  # "(a) x (b)": the letter x as an operation
+_PRODUCTS = rf"\\times\b|\\cdot\b|\\div\b|{_X}"
 _LETTER = r"\(?\s*(?P<{}>[A-Za-z])\s*\)?\s*\$?\s*"
 _DEFINED = re.compile(
     rf"(?<![A-Za-z\\]){_LETTER.format('a')}(?P<op>{_PLAIN}|{_PRODUCTS})\s*\$?\s*"
@@ -70,7 +71,7 @@ def defined_operations(problem: str) -> frozenset[str]:
 def applies(operations: frozenset[str], *texts: str) -> bool:
     """Whether any of ``texts`` (a claim's sides, as written) uses one of ``operations``."""
     for op in operations:
-        pattern = _PRODUCTS.rsplit("|", 1)[1] if op == "x" else re.escape(op)
+        pattern = _X if op == "x" else re.escape(op)
         if op.startswith("\\") and op[1:].isalpha():
             pattern += r"(?![A-Za-z])"
         if any(re.search(pattern, text) for text in texts):

@@ -27,7 +27,7 @@ from typing import Literal
 from stepscore.verifiers.math.arithmetic import TooLarge, Undefined, evaluate
 from stepscore.verifiers.math.expression import compile_expression
 from stepscore.verifiers.steps.claims import Link
-from stepscore.verifiers.steps.tokens import Token, digits
+from stepscore.verifiers.steps.tokens import DIVISION_OPS, Token, digits
 
 __all__ = ["DIFFERS", "DecidedLink", "Outcome", "recompute"]
 
@@ -106,7 +106,7 @@ def _dividend(side: tuple[Token, ...]) -> Fraction | None:
     core = [t for t in side if t.kind not in ("skip", "unit")]
     if len(core) != 3 or core[0].kind != "num" or core[2].kind != "num":
         return None
-    if core[1].kind != "op" or core[1].text not in ("÷", "/", "\\div"):
+    if core[1].kind != "op" or core[1].text not in DIVISION_OPS:
         return None
     return Fraction(digits(core[0].text))
 

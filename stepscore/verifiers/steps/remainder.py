@@ -23,11 +23,10 @@ import re
 
 from stepscore.verifiers.steps.claims import Link
 from stepscore.verifiers.steps.recompute import Outcome
-from stepscore.verifiers.steps.tokens import digits
+from stepscore.verifiers.steps.tokens import DIVISION_OPS, digits
 
 __all__ = ["remainder_outcome"]
 
-_DIVIDES = frozenset({"÷", "\\div", "/"})
 _NAMED = re.compile(
     r"\s*+(?:\\\)|\$+)?\s*+,?\s*+(?:(?i:with)\s++)?(?:(?i:an?)\s++)?"
     r"(?:(?i:remainder)(?:\s++(?i:of|is))?|\\[;,]?\s*+\\(?:mathrm|text)\s*+\{\s*+R\s*+\}\s*+\\?[;,]?|R"
@@ -42,7 +41,7 @@ def remainder_outcome(text: str, link: Link) -> Outcome | None:
         return None
     core = [t for t in link.left if t.kind != "skip"]
     quotient = [t for t in link.right if t.kind != "skip"]
-    if len(core) != 3 or core[1].kind != "op" or core[1].text not in _DIVIDES:
+    if len(core) != 3 or core[1].kind != "op" or core[1].text not in DIVISION_OPS:
         return None
     if not (core[0].kind == core[2].kind == "num" and len(quotient) == 1):
         return None

@@ -20,7 +20,7 @@ import bisect
 import re
 from typing import NamedTuple
 
-__all__ = ["ARITHMETIC_KINDS", "Token", "digits", "tokenize"]
+__all__ = ["ARITHMETIC_KINDS", "DIVISION_OPS", "Token", "digits", "tokenize"]
 
 _TOKEN = re.compile(
     r"(?P<text>\\(?:text|mbox|mathrm|textbf|textit|textrm|operatorname)\s*\{[^{}]*\})"
@@ -46,6 +46,8 @@ _TOKEN = re.compile(
     re.DOTALL,
 )
 
+# the operator tokens that divide (``\\div`` as written, ``÷`` and ``/``)
+DIVISION_OPS = frozenset({"÷", "\\div", "/"})
 _SEPARATORS = re.compile(r"\{,\}|,\\!|\\,|,")
 
 # Kinds that may appear inside an arithmetic run; the rest are boundaries.
