@@ -68,14 +68,16 @@ __all__ = [
 
 StepStatus = Literal["verified", "refuted", "unverifiable"]
 
+# (the words share one ``\b``: a pattern with a ``\b`` per word scans three times as slow,
+# and these two are read on every step)
 _ROUNDING = re.compile(
-    r"≈|\\approx|~|\\sim\b|\babout\b|\bapprox|\baround\b|\broughly\b|\bnearly\b|\balmost\b"
-    r"|\bround|\bestimat|\bnearest\b|\bclose to\b",
+    r"≈|~|\\(?:approx|sim\b)|\b(?:about\b|approx|around\b|roughly\b|nearly\b|almost\b|round"
+    r"|estimat|nearest\b|close to\b)",
     re.IGNORECASE,
 )
 _NO_REFUTE = re.compile(
-    r"\bmod\b|\\pmod|\\bmod|\\equiv|\bmodulo\b|\bremainder\b|\bcongruent\b|\bbase\b"
-    r"|\bdigits?\b|\\lfloor|\\lceil|\bfloor\b|\bceil",
+    r"\\(?:pmod|bmod|equiv|lfloor|lceil)"
+    r"|\b(?:mod(?:ulo)?\b|remainder\b|congruent\b|base\b|digits?\b|floor\b|ceil)",
     re.IGNORECASE,
 )
 

@@ -383,6 +383,7 @@ def _candidate(a: str, b: str, functions: frozenset[str]) -> bool:
     return left.variables == right.variables
 
 
+@functools.lru_cache(maxsize=64)  # read by the rewrite, equation and function finders
 def function_letters(text: str) -> frozenset[str]:
     """Letters written before ``(`` and never alone: ``f(x)``, ``P(2)``, not ``x(x+1)``."""
     applied = set(re.findall(rf"(?<![A-Za-z\\])([A-Za-z]){_APPLIED}", text))

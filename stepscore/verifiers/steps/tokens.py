@@ -23,7 +23,12 @@ from typing import NamedTuple
 __all__ = ["ARITHMETIC_KINDS", "DIVISION_OPS", "Token", "digits", "tokenize"]
 
 _TOKEN = re.compile(
-    r"(?P<text>\\(?:text|mbox|mathrm|textbf|textit|textrm|operatorname)\s*\{[^{}]*\})"
+    # (prose first: most of a step is words and spaces, and no other kind opens with a
+    # letter but ``C(52, 5)``)
+    r"(?P<choose>(?<![A-Za-z])C\(\s*\d{1,4}\s*,\s*\d{1,4}\s*\))"  # C(52, 5): a binomial
+    r"|(?P<word>[A-Za-z]+)(?P<trail>[ \t\r]+)?"  # (a word and the space after it, at once)
+    r"|(?P<space>[ \t\r]+)"
+    r"|(?P<text>\\(?:text|mbox|mathrm|textbf|textit|textrm|operatorname)\s*\{[^{}]*\})"
     r"|(?P<annot>(?<=[\s\d%$}])\((?=[^()\d]*[A-Za-z]{3})[A-Za-z' ,.\-]+\)"
     r"|(?<=[\s\d%$}])\(\s*\\text\s*\{[A-Za-z' ,.\-]+\}\s*\))"
     r"|(?P<circ>\^\s*\{?\s*\\circ\s*\}?|°)"
@@ -39,9 +44,6 @@ _TOKEN = re.compile(
     r"|(?P<op>\\(?:times|cdot|div|ast)(?![A-Za-z])|[-+*/^×÷·⋅−–])"  # \cdot56 is \cdot 56
     r"|(?P<open>[({\[])|(?P<close>[)}\]])"
     r"|(?P<cmd>\\[A-Za-z]+|\\.)"
-    r"|(?P<choose>(?<![A-Za-z])C\(\s*\d{1,4}\s*,\s*\d{1,4}\s*\))"  # C(52, 5): a binomial
-    r"|(?P<word>[A-Za-z]+)"
-    r"|(?P<space>[ \t\r]+)"
     r"|(?P<other>.)",
     re.DOTALL,
 )
@@ -60,6 +62,8 @@ _BINARY = frozenset({"op", "eq", "close"})
 _WORD_OPS = {"x": "×", "times": "×", "plus": "+", "minus": "-"}
 _BY_OPS = {"multiplied": "×", "divided": "/"}
 _SOFT_EQ = frozenset({"is", "equals", "are", "was", "were", "gives", "makes", "yields"})
+# the words `_rewrite_words` may turn into operators (any other word is left as it is)
+_OPERATOR_WORDS = frozenset({"percent", "of", *_WORD_OPS, *_BY_OPS, *_SOFT_EQ})
 STOPWORDS = frozenset(
     [
         "a",
@@ -197,11 +201,16 @@ def tokenize(text: str) -> list[Token]:
         if kind == "space":
             spaced = True
             continue
-        if kind == "word" and len(m[0]) <= 2:
-            if math is None:
-                math = _math_spans(text) if "$" in text or "\\" in text else []
-            if math and _inside(math, m.start()):
-                kind = "var"
+        if kind == "word" or kind == "trail":
+            word, kind = m["word"], "word"
+            if len(word) <= 2:
+                if math is None:
+                    math = _math_spans(text) if "$" in text or "\\" in text else []
+                if math and _inside(math, m.start()):
+                    kind = "var"
+            tokens.append(Token(kind, word, m.start(), m.end("word"), spaced))
+            spaced = m["trail"] is not None
+            continue
         if kind in ("text", "circ"):
             kind = _text_kind(m[0])
         elif kind == "annot":  # "7995 (total cookies) - 2595": a label, not a factor
@@ -307,6 +316,8 @@ def _rewrite_words(tokens: list[Token]) -> None:
         if tok.kind != "word":
             continue
         word = tok.text.lower()
+        if word not in _OPERATOR_WORDS:
+            continue
         prev = _kind_at(tokens, _significant(tokens, i - 1, -1))
         nxt_i = _significant(tokens, i + 1, 1)
         nxt = _kind_at(tokens, nxt_i)
@@ -341,7 +352,9 @@ def _mark_units(tokens: list[Token]) -> None:
     """Words after a value and before an operator (``5 apples + 3``) become units."""
     i = 0
     while i < len(tokens):
-        if tokens[i].kind != "word" or not _after_value(tokens, i):
+        # (a word right after a word is after no value: the test most words end at)
+        after_word = i > 0 and tokens[i - 1].kind == "word"
+        if tokens[i].kind != "word" or after_word or not _after_value(tokens, i):
             i += 1
             continue
         j = i
