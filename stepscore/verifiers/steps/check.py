@@ -102,6 +102,18 @@ _DENIAL = re.compile(
     r"[^.!?]{0,80}?\b(?:not true|false|contradiction|contradicts|impossible|absurd)\b",
     re.IGNORECASE,
 )
+# a value put into an equation to see whether it holds
+_TRIAL = re.compile(
+    r"\b(?:plug\w*|substitut\w*|check\w*|test\w*|try\w*|tries|tried|verif\w*)\b", re.IGNORECASE
+)
+_CHAINED_BEFORE = re.compile(r"=[\s$]*\Z")
+_CHAINED_AFTER = re.compile(r"[\s$.]*=")
+_COMMAND = re.compile(r"\\[A-Za-z]+")
+_TIMES = frozenset({"\\cdot", "\\times", "\\div"})
+_OPERATOR = re.compile(r"(?<=\S)\s*[-+*/×÷·−]")
+_LETTER = re.compile(r"[A-Za-z]")
+# "$x$ is the answer?": asked, not claimed
+_ASKED = re.compile(r"\s*(?:\$|\\\)|\\\])?\s*\?")
 _MODULUS = re.compile(r"(?:\b[pb]?mod|\bmodulo|\bbase)\s*\{?\s*(\d{1,6})(?![\d.])", re.IGNORECASE)
 
 
@@ -255,6 +267,10 @@ def _verdict(
     if not links and not rewrites:
         return StepVerdict(index, "unverifiable", (), "no arithmetic claim found")
     moduli = _moduli(text) if _NO_REFUTE.search(text) else None
+    if moduli is None and len(context.before) > 1:  # (the first is the problem)
+        # "We see that $10^3 \\equiv -1 \\pmod{1001}$" then "$10^3 = -1$, $10^4 = -10$":
+        # the residues go on in the step after the one that names the modulus
+        moduli = _moduli(context.before[-1]) or None
     claims: list[Claim] = []
     for link in links:
         status, asserted, computed, reason = remainder_outcome(text, link) or recompute(
@@ -285,16 +301,40 @@ def _verdict(
     return StepVerdict(index, *_summary(_forgive_retracted(claims, text)))
 
 
+def _tested(text: str, claim: Claim) -> bool:
+    """``If we plug in $-7$ for $x$, we get $|-7-3| = 2(-7) + 4$``: an equation with a
+    value put in, both sides still to work out, that the step tests rather than claims
+    (alone: in a chain ``2(3) + 1 = 6 + 1 = 7`` each link is claimed)."""
+    start, end = claim.span
+    if _TRIAL.search(text, max(0, start - 160), start) is None:
+        return False
+    if _CHAINED_BEFORE.search(text, max(0, start - 8), start) or _CHAINED_AFTER.match(text, end):
+        return False
+    return _worked_out(claim.expression) and _worked_out(claim.asserted or "")
+
+
+def _worked_out(side: str) -> bool:
+    """Whether ``side`` is arithmetic on numbers (``2(-7) + 4``, ``|-7-3|``): an operator
+    after its first character, and no letter outside a command (no unknown, no unit)."""
+    bare = _COMMAND.sub(lambda m: "*" if m[0] in _TIMES else " ", side)
+    return _OPERATOR.search(bare, 1) is not None and _LETTER.search(bare) is None
+
+
 def _forgive_retracted(claims: list[Claim], text: str) -> list[Claim]:
-    """A slip the step itself takes back later ("Oops! ... should be") is not carried on,
-    and a claim the step goes on to call false ("which is not true", "contradiction")
-    is a test the step reports failing, not an error."""
+    """A slip the step itself takes back later ("Oops! ... should be") is not carried on;
+    a claim the step goes on to call false ("which is not true", "contradiction") is a
+    test the step reports failing, and one it asks (``$125^2+120^2=117^2$?``) a test it
+    has yet to run: neither is an error."""
     out = []
     for claim in claims:
-        if claim.status == "refuted" and _RETRACTION.search(text, claim.span[1]):
+        if claim.status == "refuted" and _tested(text, claim):
+            claim = replace(claim, status="unverifiable", reason="an equation tested at a value")
+        elif claim.status == "refuted" and _RETRACTION.search(text, claim.span[1]):
             claim = replace(claim, status="unverifiable", reason="the step takes it back")
         elif claim.status == "refuted" and _DENIAL.match(text, claim.span[1]):
             claim = replace(claim, status="unverifiable", reason="the step says it fails")
+        elif claim.status == "refuted" and _ASKED.match(text, claim.span[1]):
+            claim = replace(claim, status="unverifiable", reason="the step asks, not claims")
         out.append(claim)
     return out
 

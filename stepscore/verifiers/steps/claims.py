@@ -26,7 +26,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from stepscore.verifiers.steps.tokens import ARITHMETIC_KINDS, STOPWORDS, Token, digits, tokenize
+from stepscore.verifiers.steps.tokens import (
+    ARITHMETIC_KINDS,
+    DIVISION_OPS,
+    STOPWORDS,
+    Token,
+    digits,
+    tokenize,
+)
 from stepscore.verifiers.steps.vocabulary import (
     LEFT_OPWORDS,
     RELATION_CMDS,
@@ -389,7 +396,7 @@ def _safe_right(tokens: list[Token], j: int) -> bool:
             return False
         if word in RIGHT_OPWORDS:
             return False
-        return not _compound_quantity(tokens, j)
+        return not (_compound_quantity(tokens, j) or _per_unknown(tokens, j))
     if after.text in _UNSAFE_CHARS:
         return False
     if after.text in ":.,;" and not after.spaced and j + 1 < len(tokens):
@@ -406,6 +413,16 @@ def _compound_quantity(tokens: list[Token], j: int) -> bool:
             return False
         k += 1
     return k < len(tokens) and tokens[k].kind == "num" and tokens[k].spaced
+
+
+def _per_unknown(tokens: list[Token], j: int) -> bool:
+    """``= 15 inches / x miles``: the side goes on, divided by an unknown or a number (a
+    proportion set up), past the unit word at ``j``; ``= 60 miles / hour`` does not."""
+    k = j + 1
+    if k + 1 >= len(tokens) or tokens[k].kind != "op" or tokens[k].text not in DIVISION_OPS:
+        return False
+    after = tokens[k + 1]
+    return after.kind in ("num", "var") or (after.kind == "word" and len(after.text) == 1)
 
 
 def _bare(side: list[Token]) -> bool:

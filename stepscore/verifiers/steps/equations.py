@@ -177,6 +177,7 @@ def _listed(lines: tuple[tuple[str, int, str | None], ...], k: int) -> bool:
 
 
 _COMMA = re.compile(r"\s*,?\s*")
+_ELLIPSIS = re.compile(r"\.\.\.|…|\\[lc]?dots")
 
 
 def _follows(previous: _Equation, current: _Equation, gap: str | None) -> bool:
@@ -186,6 +187,10 @@ def _follows(previous: _Equation, current: _Equation, gap: str | None) -> bool:
         return False
     if _solved(previous[0], previous[1]):
         return False  # "x = 0, x = 9", "x = \\frac{5 + 3}{2} \\] \\[ x = \\frac{5 - 3}{2}": values
+    if previous[0][0] == current[0][0] and _COMMA.fullmatch(gap) and "," in gap:
+        return False  # "$n^2+n=1004$, $n^2+n=2008$, ...": cases listed, one side the same
+    if _ELLIPSIS.search(gap):
+        return False  # "$j-i = 12$, ..., $j-i = 99$": a list elided
     if len(previous[1]) > 1 and _REWRITE_VERB.search(gap) is None:
         return False
     if previous[1:3] != current[1:3]:

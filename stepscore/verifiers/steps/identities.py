@@ -282,8 +282,8 @@ def _chain(
         if k == 0 and continued:
             begin: int | None = 0
         elif _NAME.fullmatch(pieces[0][0]) is not None:
-            ratios = pieces if _ratio(pieces[0][0]) else pieces[1:]
-            begin = None if _equal_ratios(ratios) else 1  # ``y = A = B``: A = B
+            valued = _ratio(pieces[0][0]) or _root(pieces[0][0])
+            begin = None if _set_equal(pieces if valued else pieces[1:]) else 1  # y = A = B
         else:
             begin = _derivation(pieces, functions)
         if begin is None or len(pieces) - begin < 2:
@@ -301,13 +301,17 @@ def _chain(
     return (last if len(segments) == 1 and last[0].strip() and not rest else None), zero
 
 
-def _equal_ratios(pieces: list[tuple[str, int]]) -> bool:
+def _set_equal(pieces: list[tuple[str, int]]) -> bool:
     """``k = \\frac{2t}{s - 3} = \\frac{3t + 1}{2s + 2} = \\frac{4t + 2}{4s - 2}``: three or
-    more ratios, no two next to each other the same function, and no more links than
-    variables: ratios set equal (a condition, as for vectors in proportion, that some
-    values meet), not one expression rewritten (``\\frac{A}{B} = \\frac{C}{D} =
-    \\frac{E}{F}`` in one unknown, two equations, is no system but a slip)."""
-    if len(pieces) < 3 or not all(_ratio(piece) for piece, _ in pieces):
+    more ratios (or square roots: distances ``\\sqrt{(x - 1)^2 + y^2} = \\sqrt{(x + 3)^2 +
+    y^2} = ...``), no two next to each other the same function, and no more links than
+    variables: values set equal (a condition, as for vectors in proportion or a point
+    equally far from three, that some values meet), not one expression rewritten
+    (``\\frac{A}{B} = \\frac{C}{D} = \\frac{E}{F}`` in one unknown, two equations, is no
+    system but a slip)."""
+    if len(pieces) < 3 or not (
+        all(_ratio(piece) for piece, _ in pieces) or all(_root(piece) for piece, _ in pieces)
+    ):
         return False
     names = set()
     for piece, _ in pieces:
@@ -316,6 +320,12 @@ def _equal_ratios(pieces: list[tuple[str, int]]) -> bool:
         return False
     links = itertools.pairwise(pieces)
     return all(decide_rewrite(Rewrite(0, 0, a, b))[0] == "refuted" for (a, _), (b, _) in links)
+
+
+def _root(piece: str) -> bool:
+    """``\\sqrt{(x - 1)^2 + y^2}``: a distance (set equal to others: a system, like ratios)."""
+    expr = compile_side(piece)
+    return expr is not None and piece.lstrip().startswith("\\sqrt") and expr.tree[0] == "root"
 
 
 def _ratio(piece: str) -> bool:

@@ -338,3 +338,32 @@ def test_long_adversarial_steps_are_checked_without_hanging(text: str) -> None:
     verdict = check_text(text)
     assert verdict.status in ("verified", "refuted", "unverifiable")
     assert time.perf_counter() - start < 5
+
+
+def test_asked_and_tested_equations_are_not_claims_but_slips_still_are() -> None:
+    asked = check_text("So, $125^2+120^2=117^2$?")
+    assert asked.status == "unverifiable"
+    assert asked.claims[0].reason == "the step asks, not claims"
+    tested = check_text("If we plug in $-7$ for $x$, we get $|-7-3| = 2(-7) + 4$.")
+    assert tested.claims[0].reason == "an equation tested at a value"
+    # a value worked out after a substitution, or a chain, is still claimed
+    assert check_text("Substituting $x = 2$: $2(2) + 3 = 8$.").status == "refuted"
+    assert check_text("Check: $2(3) + 1 = 6 + 1 = 8$.").status == "refuted"
+    assert check_text("So $125^2+120^2=117^2$. Next we add.").status == "refuted"
+
+
+def test_a_proportion_with_an_unknown_is_not_read_as_a_quotient() -> None:
+    assert check_text("0.25 inches / 3 miles = 15 inches / x miles.").claims == ()
+    assert check_text("120 miles / 2 hours = 60 miles / hour").status == "verified"
+    assert check_text("120 miles / 2 hours = 50 miles / hour").status == "refuted"
+
+
+def test_residues_go_on_in_the_step_after_the_modulus_is_named() -> None:
+    steps = [
+        "We see that $10^3 \\equiv -1 \\pmod{1001}$ and $10^6 \\equiv 1 \\pmod{1001}$.",
+        "I see that $10^2 = 100$, $10^3 = -1$, $10^4 = -10$.",
+    ]
+    assert check_steps(Trace.from_steps(steps))[1].status != "refuted"
+    assert check_text(steps[1]).status == "refuted"  # read alone: no modulus named
+    slip = Trace.from_steps([steps[0], "So $10^2 = 101$."])
+    assert check_steps(slip)[1].status == "refuted"  # 101 is no residue of 100 mod 1001
