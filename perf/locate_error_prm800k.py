@@ -13,10 +13,10 @@ checker alone, with the gold answer, and with the solution.
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 from stepscore.benchmarks.catalog import load_benchmark
+from stepscore.benchmarks.labelled import prm800k_rated_steps
 from stepscore.benchmarks.metrics import processbench_score
 from stepscore.benchmarks.samples import MathProblem
 from stepscore.data_path import DATA_ENV, shared_data_dir
@@ -27,37 +27,23 @@ FILE = "prm800k/derived_stepwise_critic/phase1_test.stepwise-critic.parquet"
 RatedPath = tuple[str, list[str], int, MathProblem]
 
 
-def prior_steps(value: object) -> list[str]:
-    if isinstance(value, list):
-        return [str(v) for v in value]
-    parsed = ast.literal_eval(str(value)) if value not in (None, "None", "") else []
-    return [str(v) for v in parsed]
-
-
 def paths(data: Path) -> list[RatedPath]:
     """(problem, steps, first -1 step or -1, MATH problem) for each complete path."""
-    import pyarrow.parquet as pq
-
-    rows = pq.read_table(data / FILE).to_pylist()
-    ratings = {
-        (r["instruction"], tuple(prior_steps(r["responses"])), r["next_response"]): r["rating"]
-        for r in rows
-    }
+    rows = prm800k_rated_steps(data / FILE)
+    ratings = {(r.problem, r.before, r.step): r.rating for r in rows}
     math = {p.question.strip(): p for p in load_benchmark("math", "test").samples}
     found: dict[tuple[str, tuple[str, ...]], RatedPath] = {}
     for row in rows:
-        if row["answer"] in (None, "None"):
+        if not row.answer:
             continue
-        steps = [*prior_steps(row["responses"]), row["next_response"]]
-        rated = [
-            ratings.get((row["instruction"], tuple(steps[:i]), s)) for i, s in enumerate(steps)
-        ]
-        problem = math.get(row["instruction"].strip())
-        if problem is None or any(r in (None, "None") for r in rated):
+        steps = [*row.before, row.step]
+        rated = [ratings.get((row.problem, tuple(steps[:i]), s)) for i, s in enumerate(steps)]
+        problem = math.get(row.problem.strip())
+        if problem is None or any(r is None for r in rated):
             continue
-        first_bad = next((i for i, r in enumerate(rated) if float(r) < 0), -1)
-        steps[-1] += f"\n\n# Answer\n\n{row['answer']}"
-        found[(row["instruction"], tuple(steps))] = (row["instruction"], steps, first_bad, problem)
+        first_bad = next((i for i, r in enumerate(rated) if r is not None and r < 0), -1)
+        steps[-1] += f"\n\n# Answer\n\n{row.answer}"
+        found[(row.problem, tuple(steps))] = (row.problem, steps, first_bad, problem)
     return list(found.values())
 
 

@@ -13,9 +13,10 @@ Last, false alarms on right answers (without ``--path``): the GSM8K and MATH tes
 reference solutions, read as chains of thought, and how many of them the checker refutes
 (the references hold a few slips of their own, so a handful is expected); then the same
 for model solutions whose final answer was judged right (GSM8K model solutions, MATH
-best-of-8 responses), where a refutation is a false alarm or a real slip on the way.
+best-of-8 responses), where a refutation is a false alarm or a real slip on the way; and
+PRM800K phase-1 steps by their human rating (``--prm800k-train``: the train part too).
 
-    python perf/processbench_checker.py [gsm8k math ...] [--path FILE_OR_DIR]
+    python perf/processbench_checker.py [gsm8k math ...] [--path FILE_OR_DIR] [--prm800k-train]
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import argparse
 import time
 
 from stepscore.benchmarks.catalog import load_benchmark
-from stepscore.benchmarks.labelled import gsm8k_solution_pairs, math_bon_pairs
+from stepscore.benchmarks.labelled import gsm8k_solution_pairs, math_bon_pairs, prm800k_rated_steps
 from stepscore.benchmarks.metrics import processbench_score
 from stepscore.benchmarks.samples import MathProblem
 from stepscore.data_path import shared_data_dir
@@ -146,16 +147,54 @@ def right_model_answers() -> None:
         )
 
 
+PRM800K = "prm800k/derived_stepwise_critic/phase1_{}.stepwise-critic.parquet"
+
+
+def rated_steps(part: str) -> None:
+    """PRM800K phase-1 steps by their human rating, each checked after the steps before
+    it (a step after one the checker refutes is left out): a refutation of a step rated
+    +1 is a false alarm or a slip the raters passed; of one rated -1, a hit."""
+    data = shared_data_dir()
+    if data is None or not (data / PRM800K.format(part)).is_file():
+        print(f"{'prm800k ' + part:>14}: data not found; skipped")
+        return
+    counts: dict[int, list[int]] = {1: [0, 0], 0: [0, 0], -1: [0, 0]}
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    for row in prm800k_rated_steps(data / PRM800K.format(part)):
+        steps = (*row.before, row.step)
+        if row.rating is None or (row.problem, steps) in seen:
+            continue
+        seen.add((row.problem, steps))
+        verdicts = check_steps(Trace.from_steps(list(steps), prompt=row.problem))
+        if first_error(verdicts[:-1]) is not None:
+            continue
+        counts[row.rating][0] += verdicts[-1].status == "refuted"
+        counts[row.rating][1] += 1
+    print(
+        f"{'prm800k ' + part:>14}: "
+        + ", ".join(
+            f"{name} {counts[r][0]} of {counts[r][1]} refuted "
+            f"({100 * counts[r][0] / max(counts[r][1], 1):.2f}%)"
+            for r, name in ((1, "rated +1"), (0, "rated 0"), (-1, "rated -1"))
+        )
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("splits", nargs="*", default=["gsm8k", "math"])
     parser.add_argument("--path", default=None, help="a file or folder holding the split")
+    parser.add_argument(
+        "--prm800k-train", action="store_true", help="also PRM800K phase-1 train (minutes)"
+    )
     args = parser.parse_args()
     for split in args.splits:
         run(split, args.path)
     if not args.path:
         reference_solutions()
         right_model_answers()
+        for part in ("test", "train_plus") if args.prm800k_train else ("test",):
+            rated_steps(part)
 
 
 if __name__ == "__main__":

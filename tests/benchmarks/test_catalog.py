@@ -22,7 +22,12 @@ from stepscore.benchmarks.catalog import (
     get_benchmark_spec,
     load_benchmark,
 )
-from stepscore.benchmarks.labelled import LabelledPair, gsm8k_solution_pairs, math_bon_pairs
+from stepscore.benchmarks.labelled import (
+    LabelledPair,
+    gsm8k_solution_pairs,
+    math_bon_pairs,
+    prm800k_rated_steps,
+)
 from stepscore.benchmarks.samples import (
     BestOfNGroup,
     CodeProblem,
@@ -270,6 +275,19 @@ def test_labelled_pairs_match_the_labelled_module(shared_data: Path) -> None:
     groups = load_benchmark("math-bon").samples
     flat = [pair for group in groups for pair in group.pairs()]
     assert len(flat) == 800 and flat == math_bon_pairs(shared_data / "bon/math_cot_100.jsonl")
+
+
+def test_prm800k_rated_steps_read_the_derived_parquet(shared_data: Path) -> None:
+    pytest.importorskip("pyarrow")
+    path = shared_data / "prm800k/derived_stepwise_critic/phase1_test.stepwise-critic.parquet"
+    rows = prm800k_rated_steps(path)
+    assert len(rows) == 5449  # the row count SOURCE.txt gives
+    assert {r.rating for r in rows} <= {-1, 0, 1, None}
+    assert all(isinstance(r.before, tuple) and r.step and r.problem for r in rows)
+    first = next(r for r in rows if r.before)  # a later step: the steps before it, parsed
+    assert all(isinstance(s, str) and s for s in first.before)
+    finals = [r for r in rows if r.answer]
+    assert finals and len(finals) < len(rows)  # the answer is on a path's last row only
 
 
 def test_best_of_n_groups_keep_preds_verdicts_and_scores(shared_data: Path) -> None:

@@ -103,8 +103,11 @@ _DENIAL = re.compile(
     re.IGNORECASE,
 )
 # a value put into an equation to see whether it holds
+# (and the value put in, when the words say it: "Plugging in $1$", "substituting $x = 2$")
 _TRIAL = re.compile(
-    r"\b(?:plug\w*|substitut\w*|check\w*|test\w*|try\w*|tries|tried|verif\w*)\b", re.IGNORECASE
+    r"\b(?:plug\w*|substitut\w*|check\w*|test\w*|try\w*|tries|tried|verif\w*)\b"
+    r"(?:(?:\s+in)?[\s$]*(?:[a-z]\s*=\s*)?\$?(?P<value>-?\d+(?:\.\d+)?)(?![\d.]))?",
+    re.IGNORECASE,
 )
 _CHAINED_BEFORE = re.compile(r"=[\s$]*\Z")
 _CHAINED_AFTER = re.compile(r"[\s$.]*=")
@@ -306,11 +309,16 @@ def _tested(text: str, claim: Claim) -> bool:
     value put in, both sides still to work out, that the step tests rather than claims
     (alone: in a chain ``2(3) + 1 = 6 + 1 = 7`` each link is claimed)."""
     start, end = claim.span
-    if _TRIAL.search(text, max(0, start - 160), start) is None:
+    trials = list(_TRIAL.finditer(text, max(0, start - 160), start))
+    if not trials:
         return False
+    trial = trials[-1]  # (the last one before the claim)
     if _CHAINED_BEFORE.search(text, max(0, start - 8), start) or _CHAINED_AFTER.match(text, end):
         return False
-    return _worked_out(claim.expression) and _worked_out(claim.asserted or "")
+    sides = (claim.expression.strip(), (claim.asserted or "").strip().rstrip("."))
+    if trial["value"] is not None and trial["value"] in sides:  # "Plugging in $1$: $1 = ...$"
+        return _worked_out(sides[1] if sides[0] == trial["value"] else sides[0])
+    return _worked_out(sides[0]) and _worked_out(sides[1])
 
 
 def _worked_out(side: str) -> bool:

@@ -301,21 +301,28 @@ def _chain(
     return (last if len(segments) == 1 and last[0].strip() and not rest else None), zero
 
 
-def _set_equal(pieces: list[tuple[str, int]]) -> bool:
+def _set_equal(pieces: list[tuple[str, int]], *, any_kind: bool = False) -> bool:
     """``k = \\frac{2t}{s - 3} = \\frac{3t + 1}{2s + 2} = \\frac{4t + 2}{4s - 2}``: three or
     more ratios (or square roots: distances ``\\sqrt{(x - 1)^2 + y^2} = \\sqrt{(x + 3)^2 +
     y^2} = ...``), no two next to each other the same function, and no more links than
     variables: values set equal (a condition, as for vectors in proportion or a point
     equally far from three, that some values meet), not one expression rewritten
     (``\\frac{A}{B} = \\frac{C}{D} = \\frac{E}{F}`` in one unknown, two equations, is no
-    system but a slip)."""
+    system but a slip). ``any_kind``: pieces of any form in the same unknowns, after a
+    first piece in others (Lagrange's conditions ``b^2c^3d^4 = 2abc^3d^4 = 3ab^2c^2d^4 =
+    4ab^2c^3d^3``)."""
     if len(pieces) < 3 or not (
-        all(_ratio(piece) for piece, _ in pieces) or all(_root(piece) for piece, _ in pieces)
+        any_kind
+        or all(_ratio(piece) for piece, _ in pieces)
+        or all(_root(piece) for piece, _ in pieces)
     ):
         return False
-    names = set()
+    names: set[str] = set()
     for piece, _ in pieces:
-        names |= compile_side(piece).variables  # type: ignore[union-attr]
+        expr = compile_side(piece)
+        if expr is None or (any_kind and names and expr.variables != names):
+            return False  # (any expressions: set equal only in the same unknowns)
+        names |= expr.variables
     if len(pieces) - 1 > len(names):
         return False
     links = itertools.pairwise(pieces)
@@ -345,8 +352,8 @@ def _derivation(pieces: list[tuple[str, int]], functions: frozenset[str]) -> int
     if any(_PREMISED.search(piece) for piece, _ in pieces[1:]):
         return None
     (a, sa), (b, sb) = pieces[0], pieces[1]
-    if not _candidate(a, b, functions):
-        return 1  # ``P(x) = (x-1)(x+2) = x^2 + x - 2``: from B on
+    if not _candidate(a, b, functions):  # ``P(x) = (x-1)(x+2) = x^2 + x - 2``: from B on
+        return None if _set_equal(pieces[1:], any_kind=True) else 1
     first = Rewrite(sa, sb + len(b), a.strip(), b.strip())
     return 1 if decide_rewrite(first)[0] != "refuted" else None
 

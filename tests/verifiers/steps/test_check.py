@@ -350,6 +350,9 @@ def test_asked_and_tested_equations_are_not_claims_but_slips_still_are() -> None
     assert check_text("Substituting $x = 2$: $2(2) + 3 = 8$.").status == "refuted"
     assert check_text("Check: $2(3) + 1 = 6 + 1 = 8$.").status == "refuted"
     assert check_text("So $125^2+120^2=117^2$. Next we add.").status == "refuted"
+    value_in = check_text("Plugging in $1$ we get $1=\\sqrt{11-2(1)}+4$.")
+    assert value_in.claims[0].reason == "an equation tested at a value"
+    assert check_text("Plugging in $1$ we get $f(1) = 3 + 4 = 8$.").status == "refuted"
 
 
 def test_a_proportion_with_an_unknown_is_not_read_as_a_quotient() -> None:
