@@ -331,8 +331,8 @@ def _worked_out(side: str) -> bool:
 def _forgive_retracted(claims: list[Claim], text: str) -> list[Claim]:
     """A slip the step itself takes back later ("Oops! ... should be") is not carried on;
     a claim the step goes on to call false ("which is not true", "contradiction") is a
-    test the step reports failing, and one it asks (``$125^2+120^2=117^2$?``) a test it
-    has yet to run: neither is an error."""
+    test the step reports failing, one it asks (``$125^2+120^2=117^2$?``) or works out
+    at a value put in (`_tested`) a test it runs: none of them is an error."""
     out = []
     for claim in claims:
         if claim.status == "refuted" and _tested(text, claim):

@@ -363,7 +363,10 @@ def _safe_left(before: Token | None, first: Token, text: str) -> bool:
         return not words or words[-1] not in LEFT_OPWORDS
     if before.kind == "word":
         word = before.text.lower()
-        if not first.spaced or (len(word) == 1 and before.text not in _SINGLE_WORDS):
+        contraction = before.start > 0 and text[before.start - 1] in "'’"  # "That's $6561-..."
+        if not first.spaced or (
+            len(word) == 1 and before.text not in _SINGLE_WORDS and not contraction
+        ):
             return False
         return word not in LEFT_OPWORDS
     if before.text in _UNSAFE_CHARS:
@@ -472,17 +475,31 @@ def _simple_fraction(side: list[Token], k: int) -> bool:
 
 
 def _hyphen(side: list[Token], k: int) -> bool:
-    """``3-5``, ``2023-01-15``, ``555-1234``: a hyphen, not a minus sign."""
+    """``3-5``, ``2023-01-15``, ``555-1234``: a hyphen, not a minus sign; but a number
+    joined to an operator (``5\\cdot 5-12-1``, ``(\\frac{1}{2})^2-1``) is arithmetic."""
     tok = side[k]
     if k == 0 or k + 1 >= len(side) or tok.spaced or side[k + 1].spaced:
         return False
     a, b = side[k - 1], side[k + 1]
     if a.kind != "num" or b.kind != "num" or "." in a.text + b.text:
         return False
-    if (k + 3 < len(side) and side[k + 2].kind == "op" and not side[k + 2].spaced) or (
-        k >= 2 and side[k - 2].kind == "op" and not a.spaced
+    low, high = k - 1, k + 1  # the numbers joined by hyphens, no space between
+    while low >= 2 and _joined(side, low - 1) and side[low - 2].kind == "num":
+        low -= 2
+    while high + 2 < len(side) and _joined(side, high + 1) and side[high + 2].kind == "num":
+        high += 2
+    if (low > 0 and side[low - 1].kind in ("op", "close")) or (
+        high + 1 < len(side) and side[high + 1].kind in ("op", "open", "fn")
     ):
+        return False  # "5 \\cdot 5-12-1", "2^2-1", "3-5 \\times 2": an operand of more
+    if high - low >= 4:
         return True  # a date-like chain of hyphens
     x, y = int(digits(a.text)), int(digits(b.text))
     leading_zero = (len(a.text) > 1 and a.text[0] == "0") or (len(b.text) > 1 and b.text[0] == "0")
     return x < y or leading_zero or len(b.text) >= 4
+
+
+def _joined(side: list[Token], k: int) -> bool:
+    """Whether ``side[k]`` is a hyphen written against the numbers on both sides."""
+    tok = side[k]
+    return tok.kind == "op" and tok.text in "-−–" and not tok.spaced and not side[k + 1].spaced

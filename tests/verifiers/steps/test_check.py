@@ -370,3 +370,15 @@ def test_residues_go_on_in_the_step_after_the_modulus_is_named() -> None:
     assert check_text(steps[1]).status == "refuted"  # read alone: no modulus named
     slip = Trace.from_steps([steps[0], "So $10^2 = 101$."])
     assert check_steps(slip)[1].status == "refuted"  # 101 is no residue of 100 mod 1001
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "That gives $(A+1)(M+1)(C+1)-12-1=5\\cdot 5\\cdot 5-12-1=\\boxed{23}$.",  # PRM800K -1
+        "That's $6561-1458+243-18-4028=1206>0$.",  # PRM800K -1: "'s" is no variable
+        "If $x=1$, we have $$1-3-10+24 = -12 <0,$$so 1 is not a root.",  # a MATH reference
+    ],
+)
+def test_minus_signs_joined_to_operators_are_read_as_arithmetic(text: str) -> None:
+    assert check_text(text).status == "refuted", check_text(text)
