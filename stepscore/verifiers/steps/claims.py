@@ -53,6 +53,8 @@ _SINGLE_WORDS = frozenset({"a", "A"})
 _SOFT_EQ_WORDS = (" is ", " equals ", " are ", " was ", " were ", " gives ", " makes ", " yields ")
 _SOFT_EQ_WORDS += ("≈", "\\approx")
 _LINE_BREAKS = frozenset({"\n", "\\\\"})
+_REPEATING = frozenset({"\\overline", "\\dot", "\\bar"})
+_EQUAL_TO = re.compile(r"\b(?:equals?|equivalent|identical)\s+\Z", re.IGNORECASE)
 _OPERATOR_END = re.compile(r"(?:[-+*/×÷·⋅−]|\\(?:cdot|times|div))[\s&]*\Z")
 _PREPOSITIONS = frozenset({"for", "with", "in", "at", "on", "from", "than", "to", "into", "per"})
 _CENTS = re.compile(r"[\s}$]{0,4}(?:\\text\s*\{\s*)?cents?\b", re.IGNORECASE)
@@ -368,6 +370,8 @@ def _safe_left(before: Token | None, first: Token, text: str) -> bool:
             len(word) == 1 and before.text not in _SINGLE_WORDS and not contraction
         ):
             return False
+        if word == "to" and _EQUAL_TO.search(text, max(0, before.start - 16), before.start):
+            return True  # "is equal to $11-3+5 = 13$": what follows is the value, whole
         return word not in LEFT_OPWORDS
     if before.text in _UNSAFE_CHARS:
         return False
@@ -404,6 +408,8 @@ def _safe_right(tokens: list[Token], j: int) -> bool:
         return False
     if after.text in ":.,;" and not after.spaced and j + 1 < len(tokens):
         nxt = tokens[j + 1]  # "= 1\\cdot45,2\\cdot45": a list goes on
+        if nxt.text in _REPEATING:
+            return False  # "= 2+0.\\overline{5}": a repeating decimal goes on
         return nxt.spaced or nxt.kind not in ("num", "fn", "open", "pi")
     return True
 
@@ -488,10 +494,11 @@ def _hyphen(side: list[Token], k: int) -> bool:
         low -= 2
     while high + 2 < len(side) and _joined(side, high + 1) and side[high + 2].kind == "num":
         high += 2
-    if (low > 0 and side[low - 1].kind in ("op", "close")) or (
-        high + 1 < len(side) and side[high + 1].kind in ("op", "open", "fn")
+    if (low > 0 and (side[low - 1].kind in ("op", "close") or side[low - 1].text == "{")) or (
+        high + 1 < len(side)
+        and (side[high + 1].kind in ("op", "open", "fn") or side[high + 1].text == "}")
     ):
-        return False  # "5 \\cdot 5-12-1", "2^2-1", "3-5 \\times 2": an operand of more
+        return False  # "5 \\cdot 5-12-1", "2^2-1", "\\frac{-5-0}{0-12}": an operand of more
     if high - low >= 4:
         return True  # a date-like chain of hyphens
     x, y = int(digits(a.text)), int(digits(b.text))

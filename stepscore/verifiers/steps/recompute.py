@@ -252,11 +252,20 @@ def _gray(computed: Fraction | float, asserted: Fraction | float, link: Link, re
     decimals = any(t.kind == "num" and "." in t.text for t in link.left)
     if decimals and (diff <= Fraction(rel) * abs(computed) or (diff < 1 and _is_int(asserted))):
         return "the inputs hold decimals that may have been rounded"
-    if _is_int(asserted) and not _is_int(computed) and diff < 1:
+    if _is_int(asserted) and not _is_int(computed) and diff < 1 and _whole_written(link.right):
         return "an integer written for a fraction: maybe rounded"
     if isinstance(computed, float) and diff <= Fraction(rel) * abs(computed):
         return "an irrational value written approximately"
     return ""
+
+
+def _whole_written(side: tuple[Token, ...]) -> bool:
+    """Whether ``side`` is written as a whole number (``9``, ``$12``, ``{30}``), not as a
+    fraction that happens to be whole (``\\frac{441}{49}``)."""
+    core = [t for t in side if t.kind not in ("skip", "unit", "open", "close")]
+    if core and core[0].kind == "op" and core[0].text in "-−–":
+        core = core[1:]
+    return len(core) == 1 and core[0].kind == "num" and "." not in core[0].text
 
 
 def _running_total(computed: Fraction | float, right: tuple[Token, ...]) -> bool:

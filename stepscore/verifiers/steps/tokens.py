@@ -26,7 +26,8 @@ _TOKEN = re.compile(
     # (prose first: most of a step is words and spaces, and no other kind opens with a
     # letter but ``C(52, 5)``)
     r"(?P<choose>(?<![A-Za-z])C\(\s*\d{1,4}\s*,\s*\d{1,4}\s*\))"  # C(52, 5): a binomial
-    r"|(?P<word>[A-Za-z]+)(?P<trail>[ \t\r]+)?"  # (a word and the space after it, at once)
+    # (a word and the space after it, at once; "three-digit": one word, its hyphen no minus)
+    r"|(?P<word>[A-Za-z]{3,}(?:-[A-Za-z]{3,})+|[A-Za-z]+)(?P<trail>[ \t\r]+)?"
     r"|(?P<space>[ \t\r]+)"
     r"|(?P<text>\\(?:text|mbox|mathrm|textbf|textit|textrm|operatorname)\s*\{[^{}]*\})"
     r"|(?P<annot>(?<=[\s\d%$}])\((?=[^()\d]*[A-Za-z]{3})[A-Za-z' ,.\-]+\)"
@@ -220,6 +221,9 @@ def tokenize(text: str) -> list[Token]:
         elif kind == "other" and m[0] == "!" and tokens and tokens[-1].kind in _VALUE_END:
             after = text[m.end() : m.end() + 1]  # "3!!" is a double factorial: not read
             kind = "fact" if not spaced and after not in ("=", "!") else "other"
+        elif kind == "skip" and m[0] == "$" and _CLOSES_MATH.match(text, m.end()):
+            if not spaced and tokens and tokens[-1].kind in _VALUE_END:
+                kind = "delim"  # "$4*20*20*20=16000$ 4-letter words": math closed, not cash
         elif kind == "choose":
             tokens.extend(_binomial(m, spaced))
             spaced = False
@@ -231,6 +235,9 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
+# what follows a "$" that closes math rather than opens an amount: a space, then a word or
+# a number (an amount is written "$5", a total "= $12"; "16000$ 4-letter" ends a formula)
+_CLOSES_MATH = re.compile(r"[ \t]+[A-Za-z0-9]")
 _MATH_MARK = re.compile(
     r"\$\$|\\[\[\]()]|(?<!\\)\$|\\(?:begin|end)\{(?:align|equation|gather|eqnarray)\*?\}"
 )

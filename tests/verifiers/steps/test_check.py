@@ -378,6 +378,11 @@ def test_residues_go_on_in_the_step_after_the_modulus_is_named() -> None:
         "That gives $(A+1)(M+1)(C+1)-12-1=5\\cdot 5\\cdot 5-12-1=\\boxed{23}$.",  # PRM800K -1
         "That's $6561-1458+243-18-4028=1206>0$.",  # PRM800K -1: "'s" is no variable
         "If $x=1$, we have $$1-3-10+24 = -12 <0,$$so 1 is not a root.",  # a MATH reference
+        "So there are $4*20*20*20=16000$ 4-letter words.",  # "$" closes the formula
+        "So there are $2+4+6+8+9+7+5+3+1=48$ possible three-digit numbers.",
+        "Which is equal to $11-3+5-9+3-5+6-2+3=15$",  # "equal to": the value, whole
+        "The slope is $\\frac{-5-0}{0-12}=-\\frac{5}{12}$",  # no range inside braces
+        "And $BD^2 = 9 + \\frac{27}{49} = \\frac{441}{49}$",  # a fraction, not a rounding
     ],
 )
 def test_minus_signs_joined_to_operators_are_read_as_arithmetic(text: str) -> None:
