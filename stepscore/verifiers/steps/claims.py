@@ -54,7 +54,15 @@ _SOFT_EQ_WORDS = (" is ", " equals ", " are ", " was ", " were ", " gives ", " m
 _SOFT_EQ_WORDS += ("≈", "\\approx")
 _LINE_BREAKS = frozenset({"\n", "\\\\"})
 _REPEATING = frozenset({"\\overline", "\\dot", "\\bar"})
-_EQUAL_TO = re.compile(r"\b(?:equals?|equivalent|identical)\s+\Z", re.IGNORECASE)
+_EQUAL_TO = re.compile(
+    r"\b(?:equals?|equivalent|identical|simplif\w*|reduc\w*|evaluat\w*|amounts?|comes?)\s+\Z",
+    re.IGNORECASE,
+)
+# words that bind a number after them ("3 and 4", "add 5 to 7") but not a whole formula
+# in dollars ("and $3 + 4 = 7$"): one "$", its "=", a closing "$" after a value, and no
+# amount inside ("and $5 + $3 = $8" is money)
+_BEFORE_FORMULA = frozenset({"and", "to", "multiply", "add", "subtract", "divide"})
+_FORMULA = re.compile(r"\$(?=\S)[^$]*=[^$]*(?<=[^\s$])\$(?![\d$])")
 _OPERATOR_END = re.compile(r"(?:[-+*/×÷·⋅−]|\\(?:cdot|times|div))[\s&]*\Z")
 _PREPOSITIONS = frozenset({"for", "with", "in", "at", "on", "from", "than", "to", "into", "per"})
 _CENTS = re.compile(r"[\s}$]{0,4}(?:\\text\s*\{\s*)?cents?\b", re.IGNORECASE)
@@ -267,12 +275,17 @@ def _flippable(left: list[Token], right: list[Token], relation: str) -> bool:
 
 
 def _unlike_units(left: list[Token], right: list[Token]) -> bool:
-    def stems(side: list[Token]) -> set[str]:
-        words = re.findall(r"[a-z]+", " ".join(t.text.lower() for t in side if t.kind == "unit"))
-        return {w.rstrip("s") for w in words if w not in ("text", "mbox", "mathrm")}
-
-    ours, theirs = stems(left), stems(right)
+    """``1/2 inch = 20 miles`` (a scale), ``\\frac{1\\text{ hour}}{60\\text{ minutes}} = 1``
+    (a conversion factor: two units on the left, a bare 1 on the right)."""
+    ours, theirs = _unit_stems(left), _unit_stems(right)
+    if len(ours) >= 2 and not theirs and [t.text for t in right if t.kind == "num"] == ["1"]:
+        return True
     return bool(ours and theirs and not theirs & ours)
+
+
+def _unit_stems(side: list[Token]) -> set[str]:
+    words = re.findall(r"[a-z]+", " ".join(t.text.lower() for t in side if t.kind == "unit"))
+    return {w.rstrip("s") for w in words if w not in ("text", "mbox", "mathrm")}
 
 
 def _strip(part: list[Token]) -> list[Token]:
@@ -372,6 +385,8 @@ def _safe_left(before: Token | None, first: Token, text: str) -> bool:
             return False
         if word == "to" and _EQUAL_TO.search(text, max(0, before.start - 16), before.start):
             return True  # "is equal to $11-3+5 = 13$": what follows is the value, whole
+        if word in _BEFORE_FORMULA and first.text == "$" and _FORMULA.match(text, first.start):
+            return True  # "And $125000+132651 = 257651$": a formula of its own
         return word not in LEFT_OPWORDS
     if before.text in _UNSAFE_CHARS:
         return False
@@ -494,16 +509,31 @@ def _hyphen(side: list[Token], k: int) -> bool:
         low -= 2
     while high + 2 < len(side) and _joined(side, high + 1) and side[high + 2].kind == "num":
         high += 2
+    if _bracketed_operand(side, low, high):
+        return False  # "(25-49)/4"
     if (low > 0 and (side[low - 1].kind in ("op", "close") or side[low - 1].text == "{")) or (
         high + 1 < len(side)
         and (side[high + 1].kind in ("op", "open", "fn") or side[high + 1].text == "}")
     ):
         return False  # "5 \\cdot 5-12-1", "2^2-1", "\\frac{-5-0}{0-12}": an operand of more
-    if high - low >= 4:
-        return True  # a date-like chain of hyphens
+    if high - low == 4:
+        return True  # a date-like chain of hyphens (three numbers: "4035-3-3-3" is none)
     x, y = int(digits(a.text)), int(digits(b.text))
     leading_zero = (len(a.text) > 1 and a.text[0] == "0") or (len(b.text) > 1 and b.text[0] == "0")
     return x < y or leading_zero or len(b.text) >= 4
+
+
+def _bracketed_operand(side: list[Token], low: int, high: int) -> bool:
+    """``(25-49)/4``, ``2(3-5)``: the numbers fill a bracket that an operator joins."""
+    if low < 1 or high + 1 >= len(side):
+        return False
+    if side[low - 1].text != "(" or side[high + 1].text != ")":
+        return False
+    after = side[high + 2] if high + 2 < len(side) else None
+    before = side[low - 2] if low >= 2 else None
+    return (after is not None and after.kind == "op") or (
+        before is not None and before.kind in ("op", "num")
+    )
 
 
 def _joined(side: list[Token], k: int) -> bool:

@@ -252,7 +252,11 @@ def _gray(computed: Fraction | float, asserted: Fraction | float, link: Link, re
     decimals = any(t.kind == "num" and "." in t.text for t in link.left)
     if decimals and (diff <= Fraction(rel) * abs(computed) or (diff < 1 and _is_int(asserted))):
         return "the inputs hold decimals that may have been rounded"
-    if _is_int(asserted) and not _is_int(computed) and diff < 1 and _whole_written(link.right):
+    # (a whole number written for a fraction: a count rounded, "3.5 trips is 4"; not where
+    # the left is written in LaTeX fractions or powers, \\frac{1}{\\frac{5}{2}} = 1)
+    plain = not any(t.kind == "fn" or t.text == "^" for t in link.left)
+    rounded = _is_int(asserted) and not _is_int(computed) and diff < 1
+    if rounded and plain and _whole_written(link.right):
         return "an integer written for a fraction: maybe rounded"
     if isinstance(computed, float) and diff <= Fraction(rel) * abs(computed):
         return "an irrational value written approximately"

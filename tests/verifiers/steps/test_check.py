@@ -383,6 +383,12 @@ def test_residues_go_on_in_the_step_after_the_modulus_is_named() -> None:
         "Which is equal to $11-3+5-9+3-5+6-2+3=15$",  # "equal to": the value, whole
         "The slope is $\\frac{-5-0}{0-12}=-\\frac{5}{12}$",  # no range inside braces
         "And $BD^2 = 9 + \\frac{27}{49} = \\frac{441}{49}$",  # a fraction, not a rounding
+        "Which simplifies to $3600 + 47961 = 52441$.",  # "simplifies to": the value follows
+        "we get $2*2018-1-2*2015+1=4035-3-3-3-3-3=4026$",  # no date: more than three parts
+        "$25$ is a perfect square. $c=(25-49)/4=-12$.",  # a bracket an operator joins
+        "And $125000+132651+140608=406659$.",  # "And": a formula of its own
+        "So we just need to multiply $5 * 676 * 10000 = 3380000$.",
+        "So $a^2 + b^2 = \\left(\\frac{1}{2}\\right)^2 - 2(2) = \\boxed{-3}$.",  # LaTeX: no rounding
     ],
 )
 def test_minus_signs_joined_to_operators_are_read_as_arithmetic(text: str) -> None:
