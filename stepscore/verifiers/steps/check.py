@@ -109,7 +109,7 @@ _TRIAL = re.compile(
     r"(?:(?:\s+in)?[\s$]*(?:[a-z]\s*=\s*)?\$?(?P<value>-?\d+(?:\.\d+)?)(?![\d.]))?",
     re.IGNORECASE,
 )
-_CHAINED_BEFORE = re.compile(r"=[\s$]*\Z")
+_CHAINED_BEFORE = re.compile(r"=(?:[\s${]|\\left\b|\\boxed\b)*\Z")
 _CHAINED_AFTER = re.compile(r"[\s$.]*=")
 _COMMAND = re.compile(r"\\[A-Za-z]+")
 _TIMES = frozenset({"\\cdot", "\\times", "\\div"})
@@ -324,7 +324,8 @@ def _tested(text: str, claim: Claim) -> bool:
 def _worked_out(side: str) -> bool:
     """Whether ``side`` is arithmetic on numbers (``2(-7) + 4``, ``|-7-3|``): an operator
     after its first character, and no letter outside a command (no unknown, no unit)."""
-    bare = _COMMAND.sub(lambda m: "*" if m[0] in _TIMES else " ", side)
+    bare = _COMMAND.sub(lambda m: "*" if m[0] in _TIMES else " ", side).strip(" {}")
+    bare = bare.lstrip("-−").lstrip()  # ("\\boxed{-3}" is one value)
     return _OPERATOR.search(bare, 1) is not None and _LETTER.search(bare) is None
 
 

@@ -62,6 +62,8 @@ _EQUAL_TO = re.compile(
 # in dollars ("and $3 + 4 = 7$"): one "$", its "=", a closing "$" after a value, and no
 # amount inside ("and $5 + $3 = $8" is money)
 _BEFORE_FORMULA = frozenset({"and", "to", "multiply", "add", "subtract", "divide"})
+# "5 more than": a number before the comparison binds it ("is bigger than $A = B$" does not)
+_NUMBER_THAN = re.compile(r"\d[\s$%]*(?:[A-Za-z]+\s+){0,2}than\Z")
 _FORMULA = re.compile(r"\$(?=\S)[^$]*=[^$]*(?<=[^\s$])\$(?![\d$])")
 _OPERATOR_END = re.compile(r"(?:[-+*/×÷·⋅−]|\\(?:cdot|times|div))[\s&]*\Z")
 _PREPOSITIONS = frozenset({"for", "with", "in", "at", "on", "from", "than", "to", "into", "per"})
@@ -195,15 +197,20 @@ def _links(
     earlier = [t for part in parts[:-1] for t in part]
     if _ends_in_share(parts[-1], text) or _converted(earlier, text, parts[-1]):
         parts[-1] = []
-    pairs = [(parts[k], parts[k + 1], relation, text) for k, relation in enumerate(relations)]
+    # (a part with "=" on both sides is a value in a chain: "= 65-2006 =" is no range)
+    last = len(parts) - 1
+    pairs = [
+        (parts[k], parts[k + 1], relation, text, (k > 0, k + 1 < last))
+        for k, relation in enumerate(relations)
+    ]
     if label is not None and label in open_ends:
         carried, source = open_ends.pop(label)
         if label == "" or _bare(_strip(parts[1])):  # not "T = a*b*c ... T = a*b = ..."
-            pairs.insert(0, (carried, parts[1], "=", source))
+            pairs.insert(0, (carried, parts[1], "=", source, (False, last > 1)))
     links = [
         link
-        for left, right, rel, source in pairs
-        if (link := _link(text, left, right, rel, chain=chain, left_text=source))
+        for left, right, rel, source, between in pairs
+        if (link := _link(text, left, right, rel, chain=chain, left_text=source, between=between))
     ]
     open_ends.pop("", None)
     if parts[-1] and not _bare(_strip(parts[-1])):
@@ -214,9 +221,16 @@ def _links(
 
 
 def _link(
-    text: str, left: list[Token], right: list[Token], relation: str, *, chain: int, left_text: str
+    text: str,
+    left: list[Token],
+    right: list[Token],
+    relation: str,
+    *,
+    chain: int,
+    left_text: str,
+    between: tuple[bool, bool] = (False, False),
 ) -> Link | None:
-    if not (_readable(left) and _readable(right)):
+    if not (_readable(left, between[0]) and _readable(right, between[1])):
         return None
     if _unlike_units(left, right):
         return None  # "1/2 inch = 20 miles": a scale, not a computation
@@ -385,7 +399,9 @@ def _safe_left(before: Token | None, first: Token, text: str) -> bool:
             return False
         if word == "to" and _EQUAL_TO.search(text, max(0, before.start - 16), before.start):
             return True  # "is equal to $11-3+5 = 13$": what follows is the value, whole
-        if word in _BEFORE_FORMULA and first.text == "$" and _FORMULA.match(text, first.start):
+        compared = word == "than" and not _NUMBER_THAN.search(text, 0, before.end)
+        formula = first.text == "$" and _FORMULA.match(text, first.start) is not None
+        if formula and (word in _BEFORE_FORMULA or compared):
             return True  # "And $125000+132651 = 257651$": a formula of its own
         return word not in LEFT_OPWORDS
     if before.text in _UNSAFE_CHARS:
@@ -459,7 +475,7 @@ def _bare(side: list[Token]) -> bool:
     )
 
 
-def _readable(side: list[Token]) -> bool:
+def _readable(side: list[Token], between: bool = False) -> bool:
     """No scale words, no unlike units in a sum, no ranges, dates or mixed numbers."""
     units = set()
     sums = False
@@ -476,7 +492,7 @@ def _readable(side: list[Token]) -> bool:
             continue
         if tok.kind == "op" and tok.text in "+-−–":
             sums = sums or k > 0
-            if tok.text != "+" and _hyphen(side, k):
+            if tok.text != "+" and _hyphen(side, k, between):
                 return False
         if prev is not None and prev.kind in ("num", "pct") and tok.kind == "num":
             return False  # "3 1/2", "5 10", "30/100%1000"
@@ -495,7 +511,7 @@ def _simple_fraction(side: list[Token], k: int) -> bool:
     return kinds == ["open", "num", "close", "open", "num", "close"]
 
 
-def _hyphen(side: list[Token], k: int) -> bool:
+def _hyphen(side: list[Token], k: int, between: bool = False) -> bool:
     """``3-5``, ``2023-01-15``, ``555-1234``: a hyphen, not a minus sign; but a number
     joined to an operator (``5\\cdot 5-12-1``, ``(\\frac{1}{2})^2-1``) is arithmetic."""
     tok = side[k]
@@ -518,6 +534,8 @@ def _hyphen(side: list[Token], k: int) -> bool:
         return False  # "5 \\cdot 5-12-1", "2^2-1", "\\frac{-5-0}{0-12}": an operand of more
     if high - low == 4:
         return True  # a date-like chain of hyphens (three numbers: "4035-3-3-3" is none)
+    if between:
+        return False  # "= 65-2006 =", "= 57600-40816 =": a value in a chain, no range
     x, y = int(digits(a.text)), int(digits(b.text))
     leading_zero = (len(a.text) > 1 and a.text[0] == "0") or (len(b.text) > 1 and b.text[0] == "0")
     return x < y or leading_zero or len(b.text) >= 4
