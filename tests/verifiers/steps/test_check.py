@@ -388,7 +388,8 @@ def test_residues_go_on_in_the_step_after_the_modulus_is_named() -> None:
         "$25$ is a perfect square. $c=(25-49)/4=-12$.",  # a bracket an operator joins
         "And $125000+132651+140608=406659$.",  # "And": a formula of its own
         "So we just need to multiply $5 * 676 * 10000 = 3380000$.",
-        "So $a^2 + b^2 = \\left(\\frac{1}{2}\\right)^2 - 2(2) = \\boxed{-3}$.",  # LaTeX: no rounding
+        # LaTeX fractions: no rounding
+        "So $a^2 + b^2 = \\left(\\frac{1}{2}\\right)^2 - 2(2) = \\boxed{-3}$.",
         "So $f(2011)=f(5)-(2011-5)=65-2006=5959$.",  # "= 65-2006 =": no range in a chain
         "So we have $57600-208^2=57600-40816=-4716$.",  # nor a phone number
         "Then the maximum is greater than $(4+1)(4+1)(4+1)-12-1=65$.",  # a formula of its own
