@@ -313,7 +313,7 @@ def _tested(text: str, claim: Claim) -> bool:
     if not trials:
         return False
     trial = trials[-1]  # (the last one before the claim)
-    if _CHAINED_BEFORE.search(text, max(0, start - 8), start) or _CHAINED_AFTER.match(text, end):
+    if _CHAINED_BEFORE.search(text, max(0, start - 24), start) or _CHAINED_AFTER.match(text, end):
         return False
     sides = (claim.expression.strip(), (claim.asserted or "").strip().rstrip("."))
     if trial["value"] is not None and trial["value"] in sides:  # "Plugging in $1$: $1 = ...$"

@@ -64,7 +64,7 @@ _EQUAL_TO = re.compile(
 _BEFORE_FORMULA = frozenset({"and", "to", "multiply", "add", "subtract", "divide"})
 # "5 more than": a number before the comparison binds it ("is bigger than $A = B$" does not)
 _NUMBER_THAN = re.compile(r"\d[\s$%]*(?:[A-Za-z]+\s+){0,2}than\Z")
-_FORMULA = re.compile(r"\$(?=\S)[^$]*=[^$]*(?<=[^\s$])\$(?![\d$])")
+_FORMULA = re.compile(r"\$(?=\S)[^$=]*=[^$]*(?<=[^\s$])\$(?![\d$])")
 _OPERATOR_END = re.compile(r"(?:[-+*/×÷·⋅−]|\\(?:cdot|times|div))[\s&]*\Z")
 _PREPOSITIONS = frozenset({"for", "with", "in", "at", "on", "from", "than", "to", "into", "per"})
 _CENTS = re.compile(r"[\s}$]{0,4}(?:\\text\s*\{\s*)?cents?\b", re.IGNORECASE)
@@ -399,7 +399,9 @@ def _safe_left(before: Token | None, first: Token, text: str) -> bool:
             return False
         if word == "to" and _EQUAL_TO.search(text, max(0, before.start - 16), before.start):
             return True  # "is equal to $11-3+5 = 13$": what follows is the value, whole
-        compared = word == "than" and not _NUMBER_THAN.search(text, 0, before.end)
+        compared = word == "than" and not _NUMBER_THAN.search(
+            text, max(0, before.start - 40), before.end
+        )
         formula = first.text == "$" and _FORMULA.match(text, first.start) is not None
         if formula and (word in _BEFORE_FORMULA or compared):
             return True  # "And $125000+132651 = 257651$": a formula of its own
@@ -523,8 +525,12 @@ def _hyphen(side: list[Token], k: int, between: bool = False) -> bool:
     low, high = k - 1, k + 1  # the numbers joined by hyphens, no space between
     while low >= 2 and _joined(side, low - 1) and side[low - 2].kind == "num":
         low -= 2
+        if k - low > 8:
+            return False  # five numbers or more: no date, range or phone number
     while high + 2 < len(side) and _joined(side, high + 1) and side[high + 2].kind == "num":
         high += 2
+        if high - k > 8:
+            return False
     if _bracketed_operand(side, low, high):
         return False  # "(25-49)/4"
     if (low > 0 and (side[low - 1].kind in ("op", "close") or side[low - 1].text == "{")) or (

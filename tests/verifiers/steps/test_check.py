@@ -328,6 +328,9 @@ HOSTILE_STEPS = {
     # each of these took from seconds to hours before its regular expression was fixed
     "a long number between equations": "\\[ x + 1 = 2 \\] " + "9" * 24 + " zz \\[ x = 1 \\]",
     "spaces after a division": "13 \\div 4 = 3" + " " * 800 + "apples",
+    "a formula after 'and' never closed": "and $1 " + "= 2 " * 4000 + "x",
+    "a long chain of hyphens": "$" + "-".join(["12"] * 3000) + " = 5$",
+    "many comparisons": "bigger than $3 + 4 = 7 " * 900,
 }
 
 
