@@ -116,7 +116,7 @@ _TIMES = frozenset({"\\cdot", "\\times", "\\div"})
 _OPERATOR = re.compile(r"(?<=\S)\s*[-+*/×÷·−]")
 _LETTER = re.compile(r"[A-Za-z]")
 # "$x$ is the answer?": asked, not claimed
-_ASKED = re.compile(r"\s*(?:\$|\\\)|\\\])?\s*\?")
+_ASKED = re.compile(r"\s*+(?:\$|\\\)|\\\])?\s*+\?")
 _MODULUS = re.compile(r"(?:\b[pb]?mod|\bmodulo|\bbase)\s*\{?\s*(\d{1,6})(?![\d.])", re.IGNORECASE)
 
 

@@ -331,6 +331,7 @@ HOSTILE_STEPS = {
     "a formula after 'and' never closed": "and $1 " + "= 2 " * 4000 + "x",
     "a long chain of hyphens": "$" + "-".join(["12"] * 3000) + " = 5$",
     "many comparisons": "bigger than $3 + 4 = 7 " * 900,
+    "spaces after a slip": "3 + 4 = 8" + " " * 15000 + "$ x",
 }
 
 
