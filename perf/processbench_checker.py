@@ -29,7 +29,7 @@ from stepscore.benchmarks.labelled import gsm8k_solution_pairs, math_bon_pairs, 
 from stepscore.benchmarks.metrics import processbench_score
 from stepscore.benchmarks.samples import MathProblem
 from stepscore.data_path import shared_data_dir
-from stepscore.errors import DataUnavailableError
+from stepscore.errors import DataUnavailableError, MissingExtraError
 from stepscore.reasoning.segment import segment
 from stepscore.reasoning.trace import Trace
 from stepscore.verifiers.steps import StepVerdict, check_steps, first_error
@@ -158,9 +158,14 @@ def rated_steps(part: str) -> None:
     if data is None or not (data / PRM800K.format(part)).is_file():
         print(f"{'prm800k ' + part:>14}: data not found; skipped")
         return
+    try:
+        rows = prm800k_rated_steps(data / PRM800K.format(part))
+    except MissingExtraError as exc:
+        print(f"{'prm800k ' + part:>14}: {exc}; skipped")
+        return
     counts: dict[int, list[int]] = {1: [0, 0], 0: [0, 0], -1: [0, 0]}
     seen: set[tuple[str, tuple[str, ...]]] = set()
-    for row in prm800k_rated_steps(data / PRM800K.format(part)):
+    for row in rows:
         steps = (*row.before, row.step)
         if row.rating is None or (row.problem, steps) in seen:
             continue

@@ -19,6 +19,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from stepscore.errors import MissingExtraError
+
 __all__ = [
     "LabelledPair",
     "RatedStep",
@@ -89,7 +91,10 @@ class RatedStep:
 
 def prm800k_rated_steps(path: str | os.PathLike[str]) -> list[RatedStep]:
     """The rows of a ``*.stepwise-critic.parquet`` file (needs pyarrow: ``[train]``)."""
-    import pyarrow.parquet as pq
+    try:
+        import pyarrow.parquet as pq
+    except ImportError as exc:
+        raise MissingExtraError("pyarrow", "train") from exc
 
     out = []
     for row in pq.read_table(Path(path)).to_pylist():

@@ -290,6 +290,15 @@ def test_prm800k_rated_steps_read_the_derived_parquet(shared_data: Path) -> None
     assert finals and len(finals) < len(rows)  # the answer is on a path's last row only
 
 
+def test_prm800k_rated_steps_without_pyarrow_names_the_extra(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # import pyarrow -> ImportError
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
+    with pytest.raises(MissingExtraError, match=r"stepscore\[train\]"):
+        prm800k_rated_steps(tmp_path / "phase1_test.stepwise-critic.parquet")
+
+
 def test_best_of_n_groups_keep_preds_verdicts_and_scores(shared_data: Path) -> None:
     raw = json.loads((shared_data / "bon/math_cot_100.jsonl").read_text().splitlines()[0])
     group = load_benchmark("math-bon").samples[0]
