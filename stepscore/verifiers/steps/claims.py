@@ -522,15 +522,15 @@ def _hyphen(side: list[Token], k: int, between: bool = False) -> bool:
     a, b = side[k - 1], side[k + 1]
     if a.kind != "num" or b.kind != "num" or "." in a.text + b.text:
         return False
-    low, high = k - 1, k + 1  # the numbers joined by hyphens, no space between
-    while low >= 2 and _joined(side, low - 1) and side[low - 2].kind == "num":
+    low, high = k - 1, k + 1  # the numbers joined by hyphens, no space between (up to 4)
+    while high - low < 6 and low >= 2 and _joined(side, low - 1) and side[low - 2].kind == "num":
         low -= 2
-        if k - low > 8:
-            return False  # five numbers or more: no date, range or phone number
-    while high + 2 < len(side) and _joined(side, high + 1) and side[high + 2].kind == "num":
+    while high - low < 6 and high + 2 < len(side) and _joined(side, high + 1):
+        if side[high + 2].kind != "num":
+            break
         high += 2
-        if high - k > 8:
-            return False
+    if high - low > 4:
+        return False  # four numbers or more ("4035-3-3-3"): no date, range or phone number
     if _bracketed_operand(side, low, high):
         return False  # "(25-49)/4"
     if (low > 0 and (side[low - 1].kind in ("op", "close") or side[low - 1].text == "{")) or (
@@ -539,7 +539,7 @@ def _hyphen(side: list[Token], k: int, between: bool = False) -> bool:
     ):
         return False  # "5 \\cdot 5-12-1", "2^2-1", "\\frac{-5-0}{0-12}": an operand of more
     if high - low == 4:
-        return True  # a date-like chain of hyphens (three numbers: "4035-3-3-3" is none)
+        return True  # three numbers: a date ("2023-01-15")
     if between:
         return False  # "= 65-2006 =", "= 57600-40816 =": a value in a chain, no range
     x, y = int(digits(a.text)), int(digits(b.text))
