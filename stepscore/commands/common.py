@@ -56,6 +56,10 @@ def read_traces_arg(
 
 
 def report_errors(errors: list[FormatError], total: int) -> int:
+    """Print the records that could not be read; 1 when any, or when there was none at all."""
+    if total == 0:
+        print("stepscore: the input holds no record", file=sys.stderr)
+        return 1
     for error in errors:
         print(f"stepscore: {error}", file=sys.stderr)
     if errors:

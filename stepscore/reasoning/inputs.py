@@ -3,7 +3,9 @@
 A line may hold a bare string (the response), an object with a ``text`` (and
 optionally ``prompt``, ``reference``/``answer``/``gt``, ``id``, ``kind``), an object
 with chat ``turns`` (or ``messages``), or a full trace (``Trace.to_dict`` output,
-with ``steps``). Anything else is a `FormatError` naming what was expected.
+with ``steps``). Anything else is a `FormatError` naming what was expected, and, when
+the object's keys are those of a catalogued dataset format (ProcessBench's ``problem`` and
+``steps``, TRL's ``prompt`` and ``completions``, ...), the format to read it with.
 """
 
 from __future__ import annotations
@@ -20,6 +22,25 @@ __all__ = ["trace_from_input"]
 
 _REFERENCE_KEYS = ("reference", "gold", "gt", "ground_truth")
 _KNOWN_KEYS = {"id", "kind", "prompt", "text", "turns", "messages", "steps", *_REFERENCE_KEYS}
+# The keys that tell a catalogued dataset format's record (see `formats.catalog`).
+_FORMAT_KEYS = (
+    ("processbench", {"problem", "steps"}),
+    ("trl", {"prompt", "completions"}),
+    ("prm800k", {"question", "label"}),
+    ("math_shepherd", {"input", "label"}),
+)
+
+
+def _format_hint(value: Mapping[str, Any]) -> str:
+    """``; ...`` naming the dataset format whose keys ``value`` has, or ``""``.
+
+    >>> _format_hint({"problem": "p", "steps": ["s"], "label": -1})
+    "; its keys are those of a 'processbench' record: read it with --format processbench"
+    """
+    for name, keys in _FORMAT_KEYS:
+        if keys <= value.keys():
+            return f"; its keys are those of a {name!r} record: read it with --format {name}"
+    return ""
 
 
 def trace_from_input(
@@ -51,7 +72,9 @@ def trace_from_input(
     turns = value.get("turns", value.get("messages"))
     text = value.get("text", turns)
     if not isinstance(text, str) and not isinstance(turns, list):
-        raise FormatError("an object needs a 'text' string or a 'turns' list", line=line)
+        raise FormatError(
+            "an object needs a 'text' string or a 'turns' list" + _format_hint(value), line=line
+        )
     reference = next((value[k] for k in _REFERENCE_KEYS if value.get(k) is not None), None)
     record_id = value.get("id")
     try:

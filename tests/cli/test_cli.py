@@ -97,6 +97,23 @@ def test_check_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert "refuted" in capsys.readouterr().out
 
 
+def test_check_names_the_format_a_dataset_record_needs_and_refuses_an_empty_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "pb.jsonl"
+    row = {"problem": "What is 2 + 2?", "steps": ["2 + 2 = 5", "So 5."], "label": 0}
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    assert main(["check", str(path), "--jsonl"]) == 1
+    assert "read it with --format processbench" in capsys.readouterr().err
+    assert main(["check", str(path), "--jsonl", "--format", "processbench"]) == 0
+    verdicts = json.loads(capsys.readouterr().out)["verdicts"]
+    assert [v["status"] for v in verdicts] == ["refuted", "unverifiable"]
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    assert main(["check", str(empty)]) == 1  # nothing checked is not a success
+    assert "holds no record" in capsys.readouterr().err
+
+
 def test_check_locates_the_first_error_with_the_reference(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
