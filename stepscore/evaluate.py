@@ -17,6 +17,7 @@ run gives the step verdicts.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -38,9 +39,11 @@ class EvalRecord:
     ``answer_status`` is "ok" or "no_answer"; for an executed program ``answer_rule``
     is ``program:<source>`` (``ans``, ``solution``, ``print``, ...) or, when it gave no
     answer, ``program:<run status>`` ("error", "timeout", ...), and ``program_status``
-    is the run's status. ``expected_error_step`` is the step that holds
-    the trace's known first wrong step (from a ``wrong_step`` substring in its
-    metadata), when the input says so. ``located_step`` and ``located_by`` are
+    is the run's status. ``labelled`` says whether the input tells where the trace first
+    goes wrong: a ``wrong_step`` key in its metadata (the substring of the first wrong
+    step, or null for a trace known right), or step labels (ProcessBench, PRM800K,
+    Math-Shepherd, TRL records). ``expected_error_step`` is that first wrong step (None
+    when there is none, or nothing is known). ``located_step`` and ``located_by`` are
     `locate_error`'s step and evidence (None for programs and traces without a
     reference, or when it blames nothing).
     """
@@ -55,6 +58,7 @@ class EvalRecord:
     answer_rule: str | None
     reference: str | None
     expected_error_step: int | None = None
+    labelled: bool = False
     correct: bool | None = None
     verify_status: str | None = None
     verify_reason: str | None = None
@@ -73,7 +77,10 @@ class EvalSummary:
     """Totals over a run; ``input_errors`` counts records that could not be read;
     ``needs_execution`` counts programs that were not run (none: `evaluate_trace` runs
     them), ``programs_run`` and ``programs_failed`` those that were and those of them
-    that did not end "ok"."""
+    that did not end "ok". Over the ``labelled_traces`` (see `EvalRecord.labelled`),
+    ``checker_acc_erroneous``, ``checker_acc_correct`` and ``checker_f1`` score the
+    step checker's first refuted step as ProcessBench does (the earliest wrong step,
+    or none, must match exactly); None where a class has no trace."""
 
     n_traces: int
     n_steps: int
@@ -92,6 +99,10 @@ class EvalSummary:
     segmentation_fallbacks: int = 0
     empty_traces: int = 0
     input_errors: int = 0
+    labelled_traces: int = 0
+    checker_acc_erroneous: float | None = None
+    checker_acc_correct: float | None = None
+    checker_f1: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -120,6 +131,7 @@ def evaluate_trace(
         answer_rule=rule,
         reference=trace.reference,
         expected_error_step=_expected_error_step(trace),
+        labelled="wrong_step" in trace.meta or any(s.label is not None for s in trace.steps),
         correct=None if verdict is None else verdict.correct,
         verify_status=None if verdict is None else verdict.status,
         verify_reason=None if verdict is None else verdict.reason,
@@ -135,6 +147,8 @@ def summarize(records: Iterable[EvalRecord], *, input_errors: int = 0) -> EvalSu
     records = list(records)
     verified = [r for r in records if r.verify_status == "ok"]
     correct = sum(bool(r.correct) for r in verified)
+    labelled = [r for r in records if r.labelled]
+    located = _first_error_score(labelled)
     return EvalSummary(
         n_traces=len(records),
         n_steps=sum(r.n_steps for r in records),
@@ -153,7 +167,27 @@ def summarize(records: Iterable[EvalRecord], *, input_errors: int = 0) -> EvalSu
         segmentation_fallbacks=sum(r.segmentation_status == "fallback" for r in records),
         empty_traces=sum(r.segmentation_status == "empty" for r in records),
         input_errors=input_errors,
+        labelled_traces=len(labelled),
+        checker_acc_erroneous=located[0],
+        checker_acc_correct=located[1],
+        checker_f1=located[2],
     )
+
+
+def _first_error_score(
+    records: list[EvalRecord],
+) -> tuple[float | None, float | None, float | None]:
+    """ProcessBench's accuracies and F1 of the first refuted step; None for NaN."""
+    if not records:
+        return None, None, None
+    from stepscore.benchmarks.metrics.processbench import processbench_score
+
+    score = processbench_score(
+        [-1 if r.refuted_step is None else r.refuted_step for r in records],
+        [-1 if r.expected_error_step is None else r.expected_error_step for r in records],
+    )
+    figures = (score.error_acc, score.correct_acc, score.f1)
+    return tuple(None if math.isnan(f) else round(f, 4) for f in figures)  # type: ignore[return-value]
 
 
 def _final_answer(trace: Trace) -> tuple[str | None, str, str | None]:
@@ -186,6 +220,8 @@ def _program_answer(run: ProgramRun) -> tuple[str | None, str, str | None]:
 
 def _expected_error_step(trace: Trace) -> int | None:
     wrong = trace.meta.get("wrong_step")
+    if "wrong_step" not in trace.meta:
+        return trace.first_error()  # from step labels, when the input has them
     if not isinstance(wrong, str) or not wrong:
         return None
     position = trace.text.find(wrong)

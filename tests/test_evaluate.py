@@ -79,3 +79,32 @@ def test_step_checker_in_eval_never_refutes_a_right_trace() -> None:
             assert record.refuted_step is None, trace.id
     caught = [r for t, r in records if r.refuted_step is not None]
     assert caught and all(r.refuted_step == r.expected_error_step for r in caught)
+
+
+def test_labelled_traces_score_the_checker_as_processbench_does(shared_data) -> None:  # type: ignore[no-untyped-def]
+    from stepscore.benchmarks.catalog import load_benchmark
+    from stepscore.benchmarks.metrics import processbench_score
+
+    traces = load_benchmark("processbench", "math").samples[::20]  # both classes
+    records = [evaluate_trace(t, position=n) for n, t in enumerate(traces)]
+    assert all(r.labelled for r in records)
+    assert [r.expected_error_step for r in records] == [t.first_error() for t in traces]
+    summary = summarize(records)
+    score = processbench_score(
+        [-1 if r.refuted_step is None else r.refuted_step for r in records],
+        [-1 if t.first_error() is None else t.first_error() for t in traces],
+    )
+    assert summary.labelled_traces == 50 and 0 < score.n_error < 50
+    assert summary.checker_acc_erroneous == round(score.error_acc, 4)
+    assert summary.checker_acc_correct == round(score.correct_acc, 4)
+    assert summary.checker_f1 == round(score.f1, 4)
+
+
+def test_the_sample_is_labelled_and_unlabelled_input_scores_nothing() -> None:
+    summary = summarize(evaluate_trace(t) for t in _samples())
+    assert summary.labelled_traces == summary.n_traces  # wrong_step: a substring, or null
+    assert summary.checker_acc_correct == 1.0 and 0 < (summary.checker_acc_erroneous or 0) < 1
+    plain = summarize([evaluate_trace(segment("2 + 2 = 5.\nThe answer is 5."))])
+    assert plain.labelled_traces == 0 and plain.checker_f1 is None
+    one_class = summarize([evaluate_trace(segment("2 + 2 = 5.").with_labels([0.0]))])
+    assert one_class.checker_acc_erroneous == 1.0 and one_class.checker_acc_correct is None

@@ -145,7 +145,11 @@ def _row(record: EvalRecord) -> dict[str, object]:
         "answer": record.answer if record.answer_status == "ok" else f"({record.answer_status})",
         "reference": record.reference,
         "correct": record.correct if record.verify_status in (None, "ok") else record.verify_status,
-        "first error (given)": record.expected_error_step,
+        "first error (given)": (
+            "none"
+            if record.labelled and record.expected_error_step is None
+            else record.expected_error_step
+        ),
         "first refuted": record.refuted_step,
         "first error (gold)": (
             None if record.located_step is None else f"{record.located_step} ({record.located_by})"

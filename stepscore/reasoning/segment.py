@@ -33,7 +33,7 @@ from stepscore.reasoning.refine import (
 )
 from stepscore.reasoning.trace import TRACE_KINDS, Segmentation, Trace
 
-__all__ = ["POT_STRATEGIES", "detect_kind", "segment"]
+__all__ = ["POT_STRATEGIES", "detect_kind", "program_spans", "segment"]
 
 POT_STRATEGIES = ("ast", "lines")
 _FENCE = re.compile(
@@ -114,6 +114,22 @@ def detect_kind(text: str, markers: RefineMarkers = DEFAULT_MARKERS) -> str:
     return "pot" if _looks_like_python(text) else "cot"
 
 
+def program_spans(body: str) -> list[tuple[int, int]]:
+    """The spans of ``body`` (a draft, a revision) that hold a program: its fenced Python
+    blocks, or all of it when it reads as Python source; none for prose.
+
+    >>> program_spans("Fixed:\\n```python\\nx = 1\\n```\\nDone.")
+    [(17, 23)]
+    >>> program_spans("x = 1\\nprint(x)"), program_spans("So 3.5 × 6 = 21 litres.")
+    ([(0, 14)], [])
+    """
+    if "```" in body:
+        blocks = [m.span(1) for m in _FENCE.finditer(body)]
+        if blocks:
+            return blocks
+    return [(0, len(body))] if _looks_like_python(body) else []
+
+
 def _count_lines(text: str) -> int:
     return sum(1 for line in text.splitlines() if line.strip())
 
@@ -173,11 +189,11 @@ _SPLITTERS = {"cot": _split_cot, "pot": _split_pot, "refine": _split_refine}
 def _split_sections(text: str, sections: list[Section], strategy: str, tag: str) -> list[Span]:
     spans: list[Span] = []
     for lo, hi, kind, rnd in sections:
-        body = text[lo:hi]
-        if ("```" in body and _FENCE.search(body)) or _looks_like_python(body):
+        if program_spans(text[lo:hi]):
             parts, _ = _split_code_and_prose(text, lo, hi)
             spans.extend((a, b, kind, rnd) for a, b, _, _ in parts)
         else:
+            body = text[lo:hi]
             spans.extend(
                 (lo + a, lo + b, kind, rnd) for a, b in split_cot(body, strategy, tag=tag)[0]
             )

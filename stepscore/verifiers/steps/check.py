@@ -17,8 +17,11 @@ a step found wrong gives none). `check_text` reads one step alone.
 Program-of-thought traces are executed in a sandbox instead
 (`stepscore.verifiers.steps.program.check_program`: the step that raises is "refuted",
 the others "unverifiable" with their bound values as evidence) unless
-``CheckConfig(execute_programs=False)``; self-refinement traces are checked round by
-round in `stepscore.verifiers.steps.rounds` (here every step of them is "unverifiable").
+``CheckConfig(execute_programs=False)``. In a self-refinement trace the prose of each
+round (draft, feedback, revision) is read like a chain of thought, each round a chain of
+its own; its programs are left to `stepscore.verifiers.steps.rounds`, which verifies each
+round's answer or program and labels the rounds; feedback that quotes the claim it finds
+wrong is not taken to make it.
 
 >>> from stepscore.reasoning.trace import Trace, Step
 >>> trace = Trace(text="3 + 4 = 7\\n2/5 * 4000 = 800", steps=(
@@ -32,12 +35,14 @@ round in `stepscore.verifiers.steps.rounds` (here every step of them is "unverif
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from stepscore.reasoning.trace import Trace
+from stepscore.reasoning.segment import program_spans
+from stepscore.reasoning.trace import Step, Trace
 from stepscore.verifiers.steps.bases import find_base_claims
 from stepscore.verifiers.steps.claims import Carry, Link, find_claims_after
 from stepscore.verifiers.steps.clock import find_durations
@@ -192,18 +197,56 @@ def check_steps(trace: Trace, *, config: CheckConfig = _DEFAULT) -> list[StepVer
         from stepscore.verifiers.steps.program import check_program  # it imports this module
 
         return check_program(trace)
-    if trace.kind != "cot":
+    if trace.kind not in ("cot", "refine"):
         why = f"{trace.kind} traces are not checked step by step here"
         return [StepVerdict(s.index, "unverifiable", (), why) for s in trace.steps]
-    verdicts, carry = [], Carry()
-    context = _Context(before=(trace.prompt,), operations=defined_operations(trace.prompt))
+    programs = _program_steps(trace) if trace.kind == "refine" else frozenset()
+    verdicts: list[StepVerdict] = []
+    fresh = _Context(before=(trace.prompt,), operations=defined_operations(trace.prompt))
+    carry, context, round_ = Carry(), fresh, None
     for step in trace.steps:
+        if step.round != round_:  # a refinement round is a chain of its own
+            carry, context, round_ = Carry(), fresh, step.round
+        if step.index in programs:
+            verdicts.append(StepVerdict(step.index, "unverifiable", (), _PROGRAM))
+            continue
         verdict, carry = _checked(step.index, step.text, carry, config, context)
+        if step.kind == "feedback" and verdict.status == "refuted":
+            verdict = _unquoted(verdict, step.text, trace.steps[: step.index])
         verdicts.append(verdict)
         # what the next step may go on from, and lean on (not a step found wrong)
         grown = context.before + ((step.text,) if verdict.status != "refuted" else ())
         context = _Context(closing_line(step.text), grown, context.operations)
     return verdicts
+
+
+_PROGRAM = "a program: run it against tests (check_rounds with kind='code')"
+
+
+def _program_steps(trace: Trace) -> frozenset[int]:
+    """The steps of a refine trace that lie in a program: in a fenced block of a draft or
+    revision, or in one that reads as Python throughout (`segment.program_spans`)."""
+    inside: set[int] = set()
+    for _, section in itertools.groupby(trace.steps, key=lambda s: (s.round, s.kind)):
+        steps = list(section)
+        low = steps[0].start
+        spans = program_spans(trace.text[low : steps[-1].end])
+        inside.update(s.index for s in steps if any(a <= s.start - low < b for a, b in spans))
+    return frozenset(inside)
+
+
+def _unquoted(verdict: StepVerdict, text: str, before: Sequence[Step]) -> StepVerdict:
+    """Feedback that quotes the claim it finds wrong (``the draft says 3.5 × 6 = 18,
+    which is wrong``) does not make it: a refuted claim found word for word in an
+    earlier step is the one under review, not an error of the feedback."""
+    earlier = [" ".join(s.text.split()) for s in before]
+    claims = []
+    for claim in verdict.claims:
+        quoted = " ".join(text[claim.span[0] : claim.span[1]].split()).rstrip(" .,;")
+        if claim.status == "refuted" and any(quoted in e for e in earlier):
+            claim = replace(claim, status="unverifiable", reason="it quotes the step under review")
+        claims.append(claim)
+    return StepVerdict(verdict.index, *_summary(claims))
 
 
 def check_text(text: str, *, config: CheckConfig = _DEFAULT) -> StepVerdict:

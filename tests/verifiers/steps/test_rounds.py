@@ -109,3 +109,57 @@ def test_reflexion_rows_read_as_refine_traces(shared_data: Path) -> None:
         report = check_rounds(trace, tests=[row["test"]], kind="code")
         assert report.final is not None
         assert (report.final.verdict == "correct") == row["is_solved"], row["name"]
+
+
+def test_check_steps_reads_each_round_of_prose_and_leaves_programs_to_the_rounds() -> None:
+    from stepscore.verifiers.steps import check_steps, first_error
+
+    text = (
+        "Draft: 35 / 5 = 8 packs, and 8 packs cost 8 × 4 = $32.\n"
+        "Feedback: The draft has 35 / 5 = 8 packs; 35 / 5 is 7.\n"
+        "Revision: 35 / 5 = 7 packs, and 7 packs cost 7 × 4 = $28. The answer is 28."
+    )
+    trace = segment(text)
+    verdicts = check_steps(trace)
+    assert [(s.kind, v.status) for s, v in zip(trace.steps, verdicts, strict=True)] == [
+        ("draft", "refuted"),
+        ("feedback", "verified"),  # it quotes the wrong claim and gives the right one
+        ("revision", "verified"),
+        ("revision", "unverifiable"),  # "The answer is 28."
+    ]
+    quoted = verdicts[1].claims[0]
+    assert (quoted.status, quoted.reason) == ("unverifiable", "it quotes the step under review")
+    assert first_error(verdicts) == 0
+    # feedback that makes a wrong claim of its own is refuted (a false alarm, in words)
+    wrong = segment("Draft: 7.5 × 4 = 30 hours.\nFeedback: No: 7.5 × 4 is 28, not 30.")
+    assert [v.status for v in check_steps(wrong)] == ["verified", "refuted"]
+    # a program's comment is not a claim; the prose around the fence is read
+    coded = segment(
+        "Draft:\n```python\ndef f():\n    # so 12 * 3 = 35\n    return 12 * 3\n```\n"
+        "Feedback: The comment is off, as 12 * 3 = 36.\n"
+        "Revision:\n```python\ndef f():\n    return 36\n```"
+    )
+    statuses = {(s.kind, v.status) for s, v in zip(coded.steps, check_steps(coded), strict=True)}
+    assert statuses == {
+        ("draft", "unverifiable"),
+        ("feedback", "verified"),
+        ("revision", "unverifiable"),
+    }
+    assert check_steps(segment("# so 12 * 3 = 35", "cot"))[0].status == "refuted"  # (as prose)
+
+
+def test_check_steps_on_reflexion_logs_refutes_no_reflection(shared_data: Path) -> None:
+    from stepscore.verifiers.steps import check_steps
+
+    path = shared_data / "traces" / "reflexion"
+    path = path / "reflexion_mbpp_py_mbpp-py._reflexion_5_gpt-4_pass_at_k_1_py.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    traces = [reflexion_trace(row) for row in rows]
+    statuses = {
+        (s.kind, v.status, v.reason)
+        for t in traces
+        for s, v in zip(t.steps, check_steps(t), strict=True)
+        if s.kind != "feedback"
+    }
+    assert {status for _, status, _ in statuses} == {"unverifiable"}  # programs: not read
+    assert all("program" in reason for *_, reason in statuses)
