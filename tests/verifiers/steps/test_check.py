@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from stepscore.reasoning import segment
 from stepscore.reasoning.formats import get_format
 from stepscore.reasoning.trace import Step, Trace
 from stepscore.verifiers.steps import CheckConfig, check_steps, check_text, first_error
@@ -201,6 +202,21 @@ def test_config_validates_and_bad_arguments_raise() -> None:
 def test_random_text_never_raises(text: str) -> None:
     verdict = check_text(text)
     assert verdict.status in ("verified", "refuted", "unverifiable")
+
+
+_ROUND_PARTS = st.sampled_from(
+    ["Draft:", "Feedback:", "Revision:", "```python\n", "```", "\n", "x = 2 + 3\n", "def f():\n",
+     "    return 7 * 8\n", "2 + 3 = 6.", " so 7 * 8 = 56", "# 4 * 4 = 17\n", "The answer is 5."]
+)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_ROUND_PARTS, max_size=24).map("".join))
+def test_refine_traces_get_one_verdict_per_step(text: str) -> None:
+    trace = segment(text, "refine")
+    verdicts = check_steps(trace)
+    assert [v.index for v in verdicts] == [s.index for s in trace.steps]
+    assert {v.status for v in verdicts} <= {"verified", "refuted", "unverifiable"}
 
 
 # Numbers beyond Python's default int/str limit (4,300 digits) or a float's range, in the
