@@ -24,10 +24,12 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from stepscore.reasoning.trace import Trace
-from stepscore.verifiers.math import MathVerifier, extract_answer
+from stepscore.verifiers.math import MathVerifier
 from stepscore.verifiers.steps import check_steps, first_error
+from stepscore.verifiers.steps.check import program_steps
 from stepscore.verifiers.steps.program import ProgramRun, check_program, execute_program
 from stepscore.verifiers.steps.reference import locate_with_trace_reference
+from stepscore.verifiers.steps.rounds import RoundReport, check_rounds, stated_answer
 
 __all__ = ["EvalRecord", "EvalSummary", "evaluate_trace", "summarize"]
 
@@ -45,7 +47,10 @@ class EvalRecord:
     Math-Shepherd, TRL records). ``expected_error_step`` is that first wrong step (None
     when there is none, or nothing is known). ``located_step`` and ``located_by`` are
     `locate_error`'s step and evidence (None for programs and traces without a
-    reference, or when it blames nothing).
+    reference, or when it blames nothing). For a self-refinement trace in prose with a
+    reference, ``rounds`` holds `check_rounds`' label of each round ("draft", "fixed",
+    "regressed", ...), and ``false_alarms`` / ``missed_errors`` the rounds whose feedback
+    called a right answer wrong, or a wrong one right.
     """
 
     id: str
@@ -67,6 +72,9 @@ class EvalRecord:
     program_status: str | None = None
     located_step: int | None = None
     located_by: str | None = None
+    rounds: tuple[str, ...] = ()
+    false_alarms: tuple[int, ...] = ()
+    missed_errors: tuple[int, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -80,7 +88,10 @@ class EvalSummary:
     that did not end "ok". Over the ``labelled_traces`` (see `EvalRecord.labelled`),
     ``checker_acc_erroneous``, ``checker_acc_correct`` and ``checker_f1`` score the
     step checker's first refuted step as ProcessBench does (the earliest wrong step,
-    or none, must match exactly); None where a class has no trace."""
+    or none, must match exactly); None where a class has no trace. Over the
+    ``refine_traces`` whose rounds were checked, ``rounds_fixed`` and ``rounds_regressed``
+    count revisions that turned a wrong answer right and a right one wrong, and
+    ``feedback_false_alarms`` / ``feedback_missed_errors`` feedback that got it wrong."""
 
     n_traces: int
     n_steps: int
@@ -103,6 +114,11 @@ class EvalSummary:
     checker_acc_erroneous: float | None = None
     checker_acc_correct: float | None = None
     checker_f1: float | None = None
+    refine_traces: int = 0
+    rounds_fixed: int = 0
+    rounds_regressed: int = 0
+    feedback_false_alarms: int = 0
+    feedback_missed_errors: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -119,6 +135,7 @@ def evaluate_trace(
         verdict = (verifier or MathVerifier()).verify(answer, trace.reference)
     verdicts = check_steps(trace) if run is None else check_program(trace, run=run)
     located = locate_with_trace_reference(trace, verdicts) if run is None else None
+    rounds = _rounds(trace)
     seg = trace.segmentation
     return EvalRecord(
         id=trace.id if trace.id is not None else f"#{position + 1}",
@@ -140,7 +157,18 @@ def evaluate_trace(
         program_status=None if run is None else run.status,
         located_step=None if located is None else located.step,
         located_by=None if located is None else located.found_by,
+        rounds=() if rounds is None else tuple(r.label for r in rounds.rounds),
+        false_alarms=() if rounds is None else rounds.false_alarms,
+        missed_errors=() if rounds is None else rounds.missed_errors,
     )
+
+
+def _rounds(trace: Trace) -> RoundReport | None:
+    """`check_rounds` on a refinement in prose with a reference (programs need tests)."""
+    if trace.kind != "refine" or trace.reference is None or program_steps(trace):
+        return None
+    report = check_rounds(trace)
+    return report if report.status == "ok" else None
 
 
 def summarize(records: Iterable[EvalRecord], *, input_errors: int = 0) -> EvalSummary:
@@ -171,6 +199,11 @@ def summarize(records: Iterable[EvalRecord], *, input_errors: int = 0) -> EvalSu
         checker_acc_erroneous=located[0],
         checker_acc_correct=located[1],
         checker_f1=located[2],
+        refine_traces=sum(bool(r.rounds) for r in records),
+        rounds_fixed=sum(r.rounds.count("fixed") for r in records),
+        rounds_regressed=sum(r.rounds.count("regressed") for r in records),
+        feedback_false_alarms=sum(len(r.false_alarms) for r in records),
+        feedback_missed_errors=sum(len(r.missed_errors) for r in records),
     )
 
 
@@ -193,7 +226,8 @@ def _first_error_score(
 def _final_answer(trace: Trace) -> tuple[str | None, str, str | None]:
     """The final answer from the text a reader would take it from.
 
-    For a refinement trace that is its last round (bare programs are run instead).
+    For a refinement trace that is its last round (bare programs are run instead); a
+    closing check line gives no answer (`stated_answer`).
     """
     text = trace.text
     if trace.kind == "refine" and trace.steps:
@@ -201,7 +235,7 @@ def _final_answer(trace: Trace) -> tuple[str | None, str, str | None]:
         answer_steps = [s for s in trace.steps if s.round == last_round and s.kind != "feedback"]
         answer_steps = answer_steps or [s for s in trace.steps if s.kind != "feedback"]
         text = " \n".join(s.text for s in answer_steps) if answer_steps else text
-    extraction = extract_answer(text)
+    extraction = stated_answer(text)
     return extraction.answer, extraction.status, extraction.rule
 
 

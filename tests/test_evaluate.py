@@ -108,3 +108,15 @@ def test_the_sample_is_labelled_and_unlabelled_input_scores_nothing() -> None:
     assert plain.labelled_traces == 0 and plain.checker_f1 is None
     one_class = summarize([evaluate_trace(segment("2 + 2 = 5.").with_labels([0.0]))])
     assert one_class.checker_acc_erroneous == 1.0 and one_class.checker_acc_correct is None
+
+
+def test_refine_samples_carry_their_round_labels() -> None:
+    records = {t.id: evaluate_trace(t) for t in _samples() if t.kind == "refine"}
+    assert records["refine-fuel-alt-fix"].rounds == ("draft", "fixed")
+    assert records["refine-stickers-regression"].rounds == ("draft", "regressed")
+    assert records["refine-wages-false-alarm"].false_alarms == (1,)
+    assert records["refine-equation-two-rounds-ok"].rounds == ("draft", "kept", "kept")
+    summary = summarize(records.values())
+    assert (summary.refine_traces, summary.rounds_regressed) == (len(records), 1)
+    cot = evaluate_trace(segment("2 + 2 = 4.\nThe answer is 4.", reference="4"))
+    assert cot.rounds == () and summarize([cot]).refine_traces == 0

@@ -154,7 +154,17 @@ def _row(record: EvalRecord) -> dict[str, object]:
         "first error (gold)": (
             None if record.located_step is None else f"{record.located_step} ({record.located_by})"
         ),
+        "rounds": _rounds(record),
     }
+
+
+def _rounds(record: EvalRecord) -> str | None:
+    """``draft, fixed`` with the rounds whose feedback raised a false alarm or missed an
+    error marked (``regressed*``: its feedback called a right answer wrong)."""
+    if not record.rounds:
+        return None
+    marks = {n: "*" for n in record.false_alarms} | {n: "?" for n in record.missed_errors}
+    return ", ".join(label + marks.get(n, "") for n, label in enumerate(record.rounds))
 
 
 def _plain(value: object) -> object:

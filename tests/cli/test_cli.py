@@ -141,7 +141,11 @@ def test_eval_shows_the_located_error(capsys: pytest.CaptureFixture[str]) -> Non
     out = capsys.readouterr().out
     assert "first error (gold)" in out
     row = next(line for line in out.splitlines() if line.startswith("cot-savings-wrong "))
-    assert row.rstrip().endswith("0 (unsupported_operand)")
+    assert "  0 (unsupported_operand)  " in row
+    rows = {line.split()[0]: line.rstrip() for line in out.splitlines() if line.strip()}
+    assert rows["refine-stickers-regression"].endswith("draft, regressed")
+    assert rows["refine-wages-false-alarm"].endswith("draft, kept*")  # feedback: false alarm
+    assert rows["refine-pens-two-rounds-fix"].endswith("draft, still_wrong, fixed")
 
 
 def test_a_reader_that_leaves_early_ends_the_command_quietly(tmp_path: Path) -> None:

@@ -200,7 +200,7 @@ def check_steps(trace: Trace, *, config: CheckConfig = _DEFAULT) -> list[StepVer
     if trace.kind not in ("cot", "refine"):
         why = f"{trace.kind} traces are not checked step by step here"
         return [StepVerdict(s.index, "unverifiable", (), why) for s in trace.steps]
-    programs = _program_steps(trace) if trace.kind == "refine" else frozenset()
+    programs = program_steps(trace) if trace.kind == "refine" else frozenset()
     verdicts: list[StepVerdict] = []
     fresh = _Context(before=(trace.prompt,), operations=defined_operations(trace.prompt))
     carry, context, round_ = Carry(), fresh, None
@@ -223,7 +223,7 @@ def check_steps(trace: Trace, *, config: CheckConfig = _DEFAULT) -> list[StepVer
 _PROGRAM = "a program: run it against tests (check_rounds with kind='code')"
 
 
-def _program_steps(trace: Trace) -> frozenset[int]:
+def program_steps(trace: Trace) -> frozenset[int]:
     """The steps of a refine trace that lie in a program: in a fenced block of a draft or
     revision, or in one that reads as Python throughout (`segment.program_spans`)."""
     inside: set[int] = set()

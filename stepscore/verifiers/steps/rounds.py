@@ -34,10 +34,17 @@ from typing import Literal
 
 from stepscore.reasoning.trace import Step, Trace
 from stepscore.verifiers.code import verify_code
-from stepscore.verifiers.math import MathVerifier, extract_answer
+from stepscore.verifiers.math import Extraction, MathVerifier, extract_answer
 from stepscore.verifiers.sandbox import Sandbox
 
-__all__ = ["FeedbackClaim", "RoundCheck", "RoundReport", "check_rounds", "feedback_claim"]
+__all__ = [
+    "FeedbackClaim",
+    "RoundCheck",
+    "RoundReport",
+    "check_rounds",
+    "feedback_claim",
+    "stated_answer",
+]
 
 Verdict = Literal["correct", "wrong", "unknown"]
 RoundLabel = Literal[
@@ -53,7 +60,9 @@ _NEGATED_ERROR = re.compile(
 )
 _ERROR = re.compile(
     r"\b(?:incorrect|wrong|errors?|mistakes?|bugs?|fails?|failed|failing|flaw(?:ed)?|"
-    r"should (?:be|have|return)|instead of|miscalculat\w*|typo|not correct|isn't correct|"
+    r"should (?:be(?! (?:checked|verified|confirmed|double-checked|tested|stated|shown|"
+    r"written|explained|noted|mentioned))|have|return)|"
+    r"instead of|miscalculat\w*|typo|not correct|isn't correct|"
     r"does not (?:handle|account|work|return)|doesn't (?:handle|account|work|return)|"
     r"needs? to be (?:fixed|changed|corrected))\b",
     re.IGNORECASE,
@@ -167,8 +176,31 @@ def _rounds(trace: Trace) -> list[tuple[int, list[Step]]]:
     return sorted(grouped.items())
 
 
+# A closing check of the answer ("Check: 4(6) - 7 = 17 and 2(6) + 5 = 17."): its numbers
+# are not the answer when no marker (\boxed, "the answer is") names one.
+_CHECK_LINE = re.compile(
+    r"^[ \t]*(?:check(?:ing)?|verif(?:y|ying|ication))\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def stated_answer(text: str) -> Extraction:
+    """`extract_answer`, except that a closing check line does not give the answer when
+    no marker names one: "so x = 6.\\nCheck: 4(6) - 7 = 17" answers 6, not 17.
+
+    >>> stated_answer("2x = 12, so x = 6.\\nCheck: 4(6) - 7 = 17 and 2(6) + 5 = 17.").answer
+    '6'
+    """
+    extraction = extract_answer(text)
+    checks = list(_CHECK_LINE.finditer(text)) if extraction.rule == "last_number" else []
+    if checks and checks[-1].start() > 0:
+        before = extract_answer(text[: checks[-1].start()])
+        return before if before.answer is not None else extraction
+    return extraction
+
+
 def _math(text: str, reference: str | None) -> tuple[str | None, Verdict, str]:
-    answer = extract_answer(text).answer
+    answer = stated_answer(text).answer
     if answer is None:
         return None, "unknown", "no answer found"
     if reference is None:

@@ -163,3 +163,17 @@ def test_check_steps_on_reflexion_logs_refutes_no_reflection(shared_data: Path) 
     }
     assert {status for _, status, _ in statuses} == {"unverifiable"}  # programs: not read
     assert all("program" in reason for *_, reason in statuses)
+
+
+def test_advice_to_check_is_no_error_claim_and_a_closing_check_line_is_no_answer() -> None:
+    assert feedback_claim("Right, but the solution should be checked by substitution.") == (
+        "unclear"
+    )
+    assert feedback_claim("The total should be 12.") == "error"
+    report, labels = _labels(
+        "Draft: 2x = 12, so x = 6.\nFeedback: Fine, but it should be verified.\n"
+        "Revision: 2x = 12, so x = 6.\nCheck: 4(6) - 7 = 17 and 2(6) + 5 = 17.",
+        reference="6",
+    )
+    assert labels == [("correct", "draft"), ("correct", "kept")]
+    assert report.false_alarms == ()
