@@ -204,15 +204,15 @@ def check_steps(trace: Trace, *, config: CheckConfig = _DEFAULT) -> list[StepVer
     verdicts: list[StepVerdict] = []
     fresh = _Context(before=(trace.prompt,), operations=defined_operations(trace.prompt))
     carry, context, round_ = Carry(), fresh, None
-    for step in trace.steps:
+    for position, step in enumerate(trace.steps):
         if step.round != round_:  # a refinement round is a chain of its own
             carry, context, round_ = Carry(), fresh, step.round
-        if step.index in programs:
+        if position in programs:
             verdicts.append(StepVerdict(step.index, "unverifiable", (), _PROGRAM))
             continue
         verdict, carry = _checked(step.index, step.text, carry, config, context)
         if step.kind == "feedback" and verdict.status == "refuted":
-            verdict = _unquoted(verdict, step.text, trace.steps[: step.index])
+            verdict = _unquoted(verdict, step.text, trace.steps[:position])
         verdicts.append(verdict)
         # what the next step may go on from, and lean on (not a step found wrong)
         grown = context.before + ((step.text,) if verdict.status != "refuted" else ())
@@ -224,14 +224,25 @@ _PROGRAM = "a program: run it against tests (check_rounds with kind='code')"
 
 
 def program_steps(trace: Trace) -> frozenset[int]:
-    """The steps of a refine trace that lie in a program: in a fenced block of a draft or
+    """The positions of the steps of a refine trace that lie in a program: in a fenced block of a draft or
     revision, or in one that reads as Python throughout (`segment.program_spans`)."""
     inside: set[int] = set()
-    for _, section in itertools.groupby(trace.steps, key=lambda s: (s.round, s.kind)):
-        steps = list(section)
-        low = steps[0].start
-        spans = program_spans(trace.text[low : steps[-1].end])
-        inside.update(s.index for s in steps if any(a <= s.start - low < b for a, b in spans))
+    steps = trace.steps
+    sections = itertools.groupby(range(len(steps)), key=lambda n: (steps[n].round, steps[n].kind))
+    for _, group in sections:
+        indices = list(group)
+        first, last = indices[0], indices[-1]
+        # the section with the fences around it: from the step before to the step after
+        low = steps[first - 1].end if first else 0
+        high = steps[last + 1].start if last + 1 < len(steps) else len(trace.text)
+        spans = [(low + a, low + b) for a, b in program_spans(trace.text[low:high])]
+        if not spans:  # no fence: a program is the section's own text, headings aside
+            tight = steps[first].start
+            body = trace.text[tight : steps[last].end]
+            spans = [(tight + a, tight + b) for a, b in program_spans(body)]
+        inside.update(
+            n for n in range(first, last + 1) if any(a <= steps[n].start < b for a, b in spans)
+        )
     return frozenset(inside)
 
 

@@ -146,6 +146,21 @@ def test_check_steps_reads_each_round_of_prose_and_leaves_programs_to_the_rounds
         ("revision", "unverifiable"),
     }
     assert check_steps(segment("# so 12 * 3 = 35", "cot"))[0].status == "refuted"  # (as prose)
+    # prose before and after a fenced program in one section: the fences bound the program
+    mixed = segment(
+        "Draft: My code:\n```python\ndef f():\n    # so 12 * 3 = 35\n    return 12 * 3\n```\n"
+        "Feedback: Good.\nRevision: Code:\n```python\nx = 1  # 2 * 2 = 5\n```\nThen 3 * 3 = 10."
+    )
+    verdicts = check_steps(mixed)
+    assert [(s.kind, v.status) for s, v in zip(mixed.steps, verdicts, strict=True)] == [
+        ("draft", "unverifiable"),
+        ("draft", "unverifiable"),
+        ("feedback", "unverifiable"),
+        ("revision", "unverifiable"),
+        ("revision", "unverifiable"),
+        ("revision", "refuted"),
+    ]
+    assert [v.reason.startswith("a program") for v in verdicts] == [0, 1, 0, 0, 1, 0]
 
 
 def test_check_steps_on_reflexion_logs_refutes_no_reflection(shared_data: Path) -> None:
