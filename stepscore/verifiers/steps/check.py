@@ -224,8 +224,9 @@ _PROGRAM = "a program: run it against tests (check_rounds with kind='code')"
 
 
 def program_steps(trace: Trace) -> frozenset[int]:
-    """The positions of the steps of a refine trace that lie in a program: in a fenced block of a draft or
-    revision, or in one that reads as Python throughout (`segment.program_spans`)."""
+    """The positions of a refine trace's steps that lie in a program: in a fenced block
+    of a draft or revision, or in one that reads as Python throughout
+    (`segment.program_spans`)."""
     inside: set[int] = set()
     steps = trace.steps
     sections = itertools.groupby(range(len(steps)), key=lambda n: (steps[n].round, steps[n].kind))
