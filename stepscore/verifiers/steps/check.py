@@ -52,7 +52,7 @@ from stepscore.verifiers.steps.divisibility import find_divisibility
 from stepscore.verifiers.steps.equations import decide_transition, find_transitions
 from stepscore.verifiers.steps.factorizations import find_factorizations
 from stepscore.verifiers.steps.function_claims import find_function_claims
-from stepscore.verifiers.steps.given import reconsider
+from stepscore.verifiers.steps.given import MAX_TEXTS, reconsider
 from stepscore.verifiers.steps.identities import closing_line, decide_rewrite, find_rewrites
 from stepscore.verifiers.steps.named import find_named_values
 from stepscore.verifiers.steps.operations import applies, defined_operations
@@ -212,10 +212,14 @@ def check_steps(trace: Trace, *, config: CheckConfig = _DEFAULT) -> list[StepVer
             continue
         verdict, carry = _checked(step.index, step.text, carry, config, context)
         if step.kind == "feedback" and verdict.status == "refuted":
-            verdict = _unquoted(verdict, step.text, trace.steps[:position])
+            verdict = _unquoted(
+                verdict, step.text, trace.steps[max(0, position - MAX_TEXTS) : position]
+            )
         verdicts.append(verdict)
         # what the next step may go on from, and lean on (not a step found wrong)
         grown = context.before + ((step.text,) if verdict.status != "refuted" else ())
+        if len(grown) > MAX_TEXTS:  # the problem and the latest steps: linear in the trace
+            grown = (grown[0], *grown[len(grown) - MAX_TEXTS + 1 :])
         context = _Context(closing_line(step.text), grown, context.operations)
     return verdicts
 

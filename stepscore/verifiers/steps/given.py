@@ -49,6 +49,9 @@ from stepscore.verifiers.steps.variety import FAILS, Relation, solve
 __all__ = ["Relation", "find_relations", "holds_under", "reconsider"]
 
 MAX_RELATIONS = 10
+# texts read for relations, at most: the problem and the latest steps (each refuted
+# rewrite reads them again, so an unbounded trace would cost time quadratic in its length)
+MAX_TEXTS = 64
 _RETRIES = 3
 _POINTS = 5  # points where the relations hold, at most, to compare the sides at
 _BUDGET = 6_000  # evaluations of one relation, in all, per rewrite
@@ -313,6 +316,8 @@ def reconsider(rewrite: Rewrite, before: Sequence[str]) -> Outcome | None:
         return "unverifiable", None, None, "roots equal for small positive values"
     if _ODD_ROOT.search(sides) and _real_roots_agree(rewrite):
         return "unverifiable", None, None, "equal with real odd roots of negatives"
+    if len(before) > MAX_TEXTS:  # a very long trace: the problem and the latest steps
+        before = [before[0], *before[len(before) - MAX_TEXTS + 1 :]]
     relations = [r for text in before for r in find_relations(text)]
     if relations and holds_under(rewrite, relations):
         return "unverifiable", None, None, "equal where the relations given hold"

@@ -288,3 +288,29 @@ def test_the_step_checker_without_a_prompt_is_unchanged() -> None:
     text = "\\[ y = (x+1)^2 = x^2 + 2x + 1 \\]"
     trace = Trace(text=text, steps=(Step(text=text, start=0, end=len(text), index=0),))
     assert [v.status for v in check_steps(trace)] == ["verified"]
+
+
+def test_a_long_trace_reads_the_problem_and_the_latest_steps_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A refuted rewrite is reconsidered with the relations of the texts before it: a
+    trace of thousands of steps must not make that quadratic, so the problem and the
+    latest `MAX_TEXTS` steps only are read."""
+    from stepscore.verifiers.steps import check, given
+
+    seen: list[tuple[str, ...]] = []
+    real = check.reconsider
+    monkeypatch.setattr(
+        check, "reconsider", lambda r, before: seen.append(before) or real(r, before)
+    )
+    problem = "Let $a - b = 1$."
+    steps = [f"We know $z_{{{n}}} = {n}$." for n in range(400)]
+    steps.append("\\[ y = (x+1)^2 = x^2 + x + 1 \\]")
+    verdicts = check_steps(Trace.from_steps(steps, prompt=problem))
+    assert verdicts[-1].status == "refuted"
+    assert seen and all(len(b) <= given.MAX_TEXTS + 1 for b in seen)  # (+ the step's own line)
+    assert seen[-1][0] == problem and "z_{399}" in seen[-1][-2]
+    read: list[str] = []
+    monkeypatch.setattr(given, "find_relations", lambda text: read.append(text) or ())
+    reconsider(Rewrite(0, 0, "(x+1)^2", "x^2 + x + 1"), [problem, *steps])
+    assert len(read) == given.MAX_TEXTS and read[0] == problem and read[-1] == steps[-1]
