@@ -98,7 +98,7 @@ def check_command(args: argparse.Namespace) -> int:
         rows = [
             {
                 "trace": t.id or f"#{n + 1}",
-                "step": v.index,
+                "step": v.index if t.kind != "refine" else _place(t, position),
                 "status": v.status,
                 "claims": "; ".join(
                     f"{c.expression} = {c.asserted} ({c.status})" for c in v.claims
@@ -125,6 +125,12 @@ def check_command(args: argparse.Namespace) -> int:
             ),
         )
     return report_errors(errors, len(traces) + len(errors))
+
+
+def _place(trace: Trace, position: int) -> str:
+    """``3 revision r1``: a refinement step's index, kind and round."""
+    step = trace.steps[position]
+    return f"{step.index} {step.kind} r{step.round or 0}"
 
 
 def _scores(args: argparse.Namespace, traces: list[Trace]) -> list[StepScores] | None:

@@ -114,6 +114,21 @@ def test_check_names_the_format_a_dataset_record_needs_and_refuses_an_empty_inpu
     assert "holds no record" in capsys.readouterr().err
 
 
+def test_check_table_names_the_kind_and_round_of_refinement_steps(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "refine.jsonl"
+    text = "Draft: 35 / 5 = 8 packs.\nFeedback: 35 / 5 is 7.\nRevision: 35 / 5 = 7 packs."
+    path.write_text(json.dumps({"id": "r", "text": text}) + "\n", encoding="utf-8")
+    assert main(["check", str(path), "--table"]) == 0
+    rows = [line.split()[:5] for line in capsys.readouterr().out.splitlines()[2:]]
+    assert rows == [
+        ["r", "0", "draft", "r0", "refuted"],
+        ["r", "1", "feedback", "r1", "verified"],
+        ["r", "2", "revision", "r1", "verified"],
+    ]
+
+
 def test_check_locates_the_first_error_with_the_reference(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
