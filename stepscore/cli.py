@@ -119,7 +119,11 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("name", help="benchmark name (see `stepscore bench --list`)", nargs="?")
     bench.add_argument("--list", action="store_true", help="list the benchmarks and splits")
     bench.add_argument("--split", help="split (default: the benchmark's first)")
-    bench.add_argument("--scorer", help="step judge for step-labelled benchmarks, e.g. none")
+    bench.add_argument(
+        "--scorer",
+        help="step judge for step-labelled benchmarks (none, oracle, checker, checker-gold) "
+        "or a step scorer spec (checker-prm, hf:PATH, judge:URL#MODEL, min(SPEC,SPEC))",
+    )
     bench.add_argument("--threshold", type=float, help="step-score threshold of a scalar scorer")
     bench.add_argument(
         "--threshold-split", help="choose a scalar scorer's threshold on this split (not the test)"
@@ -181,7 +185,8 @@ def _scorer_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
     parser.add_argument(
         "--scorer",
         required=required,
-        help="checker-prm, hf:PATH (or a model folder), or judge:URL[#MODEL]",
+        help="checker-prm, hf:PATH (or a model folder), judge:URL[#MODEL], "
+        "or a join of them: min(SPEC,SPEC), max(...), mean(...), prod(...)",
     )
     parser.add_argument("--family", help="PRM family of an hf: model without stepscore_prm.json")
     parser.add_argument("--device", help="torch device (default: cuda when present)")

@@ -27,7 +27,7 @@ from typing import Any
 
 from stepscore import __version__
 from stepscore.benchmarks.benchmark import Benchmark
-from stepscore.benchmarks.judges import StepJudge, get_judge
+from stepscore.benchmarks.judges import JUDGES, StepJudge, get_judge
 from stepscore.benchmarks.labelled import LabelledPair
 from stepscore.benchmarks.metrics import (
     best_of_n,
@@ -42,7 +42,9 @@ from stepscore.benchmarks.metrics import (
 )
 from stepscore.benchmarks.report import BenchResult
 from stepscore.benchmarks.samples import BestOfNGroup, CodeProblem, PRMBenchSample
+from stepscore.errors import UnknownNameError
 from stepscore.jsonl import iter_json_lines
+from stepscore.prm.catalog import SCORER_FORMS, load_scorer
 from stepscore.prm.scores import StepScorer
 from stepscore.reasoning.trace import Trace
 
@@ -514,7 +516,16 @@ def _resolve(
 ) -> StepJudge | StepScorer:
     if judge is None:
         raise ValueError("a step-labelled benchmark needs a judge (--scorer), e.g. 'none'")
-    return get_judge(judge) if isinstance(judge, str) else judge
+    if not isinstance(judge, str):
+        return judge
+    if judge in JUDGES:
+        return get_judge(judge)
+    try:  # a step scorer spec: hf:PATH, judge:URL#MODEL, min(checker-prm,hf:PATH), ...
+        return load_scorer(judge)
+    except UnknownNameError:
+        raise UnknownNameError(
+            "step judge or scorer", judge, [*sorted(JUDGES), *SCORER_FORMS[1:]]
+        ) from None
 
 
 RUNNERS: tuple[Runner, ...] = (

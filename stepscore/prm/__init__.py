@@ -5,7 +5,8 @@ Every scorer follows one protocol, `StepScorer`: ``score(traces) -> list[StepSco
 and a status). Implementations: `HFStepScorer` (transformers PRMs of four families:
 TRL token classification, Math-Shepherd step tags, Qwen2.5-Math-PRM two-class heads,
 RLHFlow chat), `ImplicitPRM` (PRIME-style ``beta * log pi/pi_ref``), `JudgeScorer` (an
-LLM critic), and the model-free step checker (``load_scorer("checker-prm")``).
+LLM critic), and the model-free step checker (``load_scorer("checker-prm")``);
+`CombinedScorer` joins several step by step (``load_scorer("min(checker-prm,hf:PATH)")``).
 
 Training: `train_prm` on step-labelled traces (hard or soft labels), through the same
 encoder `HFStepScorer` scores with. Labels without humans: `label_monte_carlo`
@@ -18,6 +19,7 @@ torch; the model-backed pieces import it when used (``pip install 'stepscore[tra
 
 from stepscore.prm.aggregate import AGGREGATIONS, Aggregation, aggregate
 from stepscore.prm.catalog import load_scorer
+from stepscore.prm.combine import JOINS, CombinedScorer, Join
 from stepscore.prm.consensus import ConsensusResult, consensus_filter
 from stepscore.prm.families import FAMILIES, PRMFamily, get_family
 from stepscore.prm.generate import Generations, Generator, HFGenerator, OpenAIGenerator
@@ -32,13 +34,16 @@ from stepscore.prm.train import PRMTrainConfig, TrainResult, train_prm
 __all__ = [
     "AGGREGATIONS",
     "FAMILIES",
+    "JOINS",
     "Aggregation",
+    "CombinedScorer",
     "ConsensusResult",
     "Generations",
     "Generator",
     "HFGenerator",
     "HFStepScorer",
     "ImplicitPRM",
+    "Join",
     "JudgeScorer",
     "MCLabels",
     "OpenAIGenerator",
