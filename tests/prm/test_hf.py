@@ -174,6 +174,28 @@ def test_a_saved_model_loads_with_its_family(tmp_path, scorer):
         assert a.scores == pytest.approx(b.scores, abs=1e-5)
 
 
+def test_a_saved_model_joins_the_checker_through_a_spec(tmp_path, scorer):
+    """``min(checker-prm,PATH)``: the learned scores, pulled down where the checker
+    scores lower (0 at a refuted step)."""
+    from stepscore.prm import load_scorer
+    from stepscore.prm.hf import save_family
+    from stepscore.reasoning import segment
+    from stepscore.verifiers.steps import VerifierPRM
+
+    scorer.model.save_pretrained(tmp_path)
+    scorer.tokenizer.save_pretrained(tmp_path)
+    save_family(tmp_path, scorer.family, max_length=512)
+    joined = load_scorer(f"min(checker-prm,{tmp_path})", device="cpu")
+    traces = [segment("1 * 2 = 2\n2 * 2 = 5", prompt="Double it twice."), *TRACES]
+    learned, checked = scorer.score(traces), VerifierPRM().score(traces)
+    both = joined.score(traces)
+    assert both[0].scores[1] == 0.0  # the checker refutes 2 * 2 = 5
+    for mine, a, b in zip(both, learned, checked, strict=True):
+        assert mine.scores == pytest.approx(
+            [min(x, y) for x, y in zip(a.scores, b.scores, strict=True)], abs=1e-5
+        )
+
+
 def test_a_bidirectional_encoder_keeps_its_padding_mask(tokenizer):
     """Causal decoders run without a mask (right padding cannot reach real tokens);
     an encoder such as BERT would see the padding, so it must keep the mask."""
