@@ -8,8 +8,9 @@ operation, its arithmetic does another), which the checker cannot see; the check
 refutes "arithmetic" slips, which a model that small does not learn to see. Held-out
 traces here draw every error kind (`stepscore.prm.synthetic.ERROR_KINDS`), and three
 scorers judge them at threshold 0.5: the PRM, `VerifierPRM` (refuted 0, verified 1,
-unverifiable 0.6), and ``min(checker-prm, PRM)`` (`CombinedScorer`). Prints ProcessBench
-accuracy on erroneous samples per error kind, accuracy on correct samples, and F1.
+unverifiable 0.6), and ``min(checker-prm, PRM)`` (`CombinedScorer`; there the checker
+leaves the steps it cannot decide to the PRM). Prints ProcessBench accuracy on erroneous
+samples per error kind, accuracy on correct samples, and F1.
 """
 
 from __future__ import annotations
@@ -43,12 +44,8 @@ def main() -> int:
     torch.set_num_threads(args.threads)
     heldout = synthetic_traces(args.heldout, seed=args.seed, max_value=args.max_value)
     prm = HFStepScorer.from_pretrained(args.model, device="cpu", batch_size=64)
-    checker = VerifierPRM()
-    scorers = {
-        "PRM": prm,
-        "checker-prm": checker,
-        "min(checker, PRM)": CombinedScorer([checker, prm]),
-    }
+    joined = CombinedScorer([VerifierPRM(prior=None), prm])  # undecided steps: the PRM's
+    scorers = {"PRM": prm, "checker-prm": VerifierPRM(), "min(checker, PRM)": joined}
     kinds = [_kind(t) for t in heldout]
     labels = [-1 if (e := t.first_error()) is None else e for t in heldout]
     print(f"{len(heldout)} held-out traces (seed {args.seed}); error kinds: " + ", ".join(

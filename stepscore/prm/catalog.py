@@ -8,8 +8,9 @@ A spec is one of:
 - ``judge:BASE_URL`` or ``judge:BASE_URL#MODEL``: `JudgeScorer` on an OpenAI-compatible
   endpoint (e.g. ``judge:http://localhost:8000/v1#Qwen/Qwen2.5-72B-Instruct``);
 - ``min(SPEC,SPEC,...)`` (or ``max``, ``mean``, ``prod``): `CombinedScorer`, the step
-  scores of the specs inside joined step by step (e.g. ``min(checker-prm,hf:PATH)``).
-  ``family``, ``device`` and ``options`` go to every scorer inside.
+  scores of the specs inside joined step by step (e.g. ``min(checker-prm,hf:PATH)``;
+  there ``checker-prm`` leaves the steps it cannot decide unscored, so the others'
+  scores stand). ``family``, ``device`` and ``options`` go to every scorer inside.
 
 >>> load_scorer("checker-prm").name, load_scorer("mean(checker-prm, min(checker-prm))").name
 ('checker-prm', 'mean(checker-prm,min(checker-prm))')
@@ -43,7 +44,7 @@ def load_scorer(
     if joined is not None:
         from stepscore.prm.combine import CombinedScorer
 
-        inner = [load_scorer(s, family=family, device=device, **options) for s in _split(joined[2])]
+        inner = [_inner(s, family=family, device=device, **options) for s in _split(joined[2])]
         return CombinedScorer(inner, join=joined[1])  # type: ignore[arg-type]
     spec = spec.strip()
     if spec == "checker-prm":
@@ -62,6 +63,14 @@ def load_scorer(
 
         return HFStepScorer.from_pretrained(path, family=family, device=device, **options)
     raise UnknownNameError("step scorer", spec, SCORER_FORMS)
+
+
+def _inner(spec: str, **options: Any) -> StepScorer:
+    """A scorer inside a join: ``checker-prm`` there leaves the steps it cannot decide
+    unscored (``prior=None``), so they take the other scorers' scores."""
+    if spec == "checker-prm" and "prior" not in options:
+        options = {**options, "prior": None}
+    return load_scorer(spec, **options)
 
 
 def _split(specs: str) -> list[str]:

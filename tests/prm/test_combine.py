@@ -60,7 +60,13 @@ def test_load_scorer_reads_joins_nested_and_bad_specs_raise() -> None:
     scorer = load_scorer(" min( checker-prm , mean(checker-prm,checker-prm) ) ")
     assert isinstance(scorer, CombinedScorer) and scorer.join == "min"
     assert scorer.name == "min(checker-prm,mean(checker-prm,checker-prm))"
-    assert scorer.score([_TRACE])[0].scores == (1.0, 0.6, 0.0)
+    # inside a join the checker leaves what it cannot decide to the others
+    assert scorer.score([_TRACE])[0].scores == (1.0, None, 0.0)
+    prm = _Fixed("prm", [StepScores.of([0.9, 0.8, 0.7])])
+    (capped,) = CombinedScorer([VerifierPRM(), prm]).score([_TRACE])
+    (joined,) = CombinedScorer([VerifierPRM(prior=None), prm]).score([_TRACE])
+    assert capped.scores == (0.9, 0.6, 0.0) and joined.scores == (0.9, 0.8, 0.0)
+    assert load_scorer("min(checker-prm)", prior=0.6).score([_TRACE])[0].scores[1] == 0.6
     for bad in ("min(checker-prm,)", "min(checker-prm))(", "min()"):
         with pytest.raises(ValueError):
             load_scorer(bad)

@@ -187,13 +187,12 @@ def test_a_saved_model_joins_the_checker_through_a_spec(tmp_path, scorer):
     save_family(tmp_path, scorer.family, max_length=512)
     joined = load_scorer(f"min(checker-prm,{tmp_path})", device="cpu")
     traces = [segment("1 * 2 = 2\n2 * 2 = 5", prompt="Double it twice."), *TRACES]
-    learned, checked = scorer.score(traces), VerifierPRM().score(traces)
+    learned, checked = scorer.score(traces), VerifierPRM(prior=None).score(traces)
     both = joined.score(traces)
     assert both[0].scores[1] == 0.0  # the checker refutes 2 * 2 = 5
     for mine, a, b in zip(both, learned, checked, strict=True):
-        assert mine.scores == pytest.approx(
-            [min(x, y) for x, y in zip(a.scores, b.scores, strict=True)], abs=1e-5
-        )
+        want = [x if y is None else min(x, y) for x, y in zip(a.scores, b.scores, strict=True)]
+        assert mine.scores == pytest.approx(want, abs=1e-5)  # undecided steps: the PRM's
 
 
 def test_a_bidirectional_encoder_keeps_its_padding_mask(tokenizer):

@@ -90,6 +90,10 @@ class ReferenceJudge:
 class VerifierPRM:
     """Step scores in [0, 1] from the checker: refuted 0.0, verified 1.0, else ``prior``.
 
+    ``prior=None`` leaves the steps the checker cannot decide unscored (None), for joining
+    with a learned PRM (`stepscore.prm.combine.CombinedScorer`): there the PRM's score
+    stands alone, where a number would cap it (``min``) or pull it (``mean``).
+
     With ``with_reference``, a chain of thought that carries its gold answer (``reference``,
     and a worked solution as ``meta["solution"]``) also gets 0.0 at the step
     `locate_error` blames when that answer is wrong: a process reward for RL where the
@@ -98,6 +102,8 @@ class VerifierPRM:
     >>> from stepscore.reasoning import segment
     >>> VerifierPRM(prior=0.7).score([segment("3 + 4 = 7\\nSo we wait.\\n7 * 2 = 15")])[0].scores
     (1.0, 0.7, 0.0)
+    >>> VerifierPRM(prior=None).score([segment("3 + 4 = 7\\nSo we wait.")])[0].scores
+    (1.0, None)
     >>> problem = "Sam saves $15 a week for 8 weeks, then spends $45. What is left?"
     >>> wrong = segment("15 * 6 = 90\\n90 - 45 = 45", prompt=problem, reference="75")
     >>> VerifierPRM(with_reference=True).score([wrong])[0].scores
@@ -107,12 +113,12 @@ class VerifierPRM:
     def __init__(
         self,
         *,
-        prior: float = 0.6,
+        prior: float | None = 0.6,
         config: CheckConfig | None = None,
         how: Aggregation = "min",
         with_reference: bool = False,
     ) -> None:
-        if not 0.0 <= prior <= 1.0:
+        if prior is not None and not 0.0 <= prior <= 1.0:
             raise ValueError(f"prior must lie in [0, 1], got {prior!r}")
         self.prior = prior
         self.how = how
