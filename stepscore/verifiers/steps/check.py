@@ -212,9 +212,8 @@ def check_steps(trace: Trace, *, config: CheckConfig = _DEFAULT) -> list[StepVer
             continue
         verdict, carry = _checked(step.index, step.text, carry, config, context)
         if step.kind == "feedback" and verdict.status == "refuted":
-            verdict = _unquoted(
-                verdict, step.text, trace.steps[max(0, position - MAX_TEXTS) : position]
-            )
+            window = slice(max(0, position - MAX_TEXTS), position)
+            verdict = _unquoted(verdict, step.text, trace.steps[window], verdicts[window])
         verdicts.append(verdict)
         # what the next step may go on from, and lean on (not a step found wrong)
         grown = context.before + ((step.text,) if verdict.status != "refuted" else ())
@@ -251,18 +250,39 @@ def program_steps(trace: Trace) -> frozenset[int]:
     return frozenset(inside)
 
 
-def _unquoted(verdict: StepVerdict, text: str, before: Sequence[Step]) -> StepVerdict:
+def _unquoted(
+    verdict: StepVerdict, text: str, before: Sequence[Step], judged: Sequence[StepVerdict]
+) -> StepVerdict:
     """Feedback that quotes the claim it finds wrong (``the draft says 3.5 × 6 = 18,
-    which is wrong``) does not make it: a refuted claim found word for word in an
-    earlier step is the one under review, not an error of the feedback."""
-    earlier = [" ".join(s.text.split()) for s in before]
+    which is wrong``; ``look at $7 \\times 4 = 24$ again``) does not make it: a refuted
+    claim that an earlier step wrote (word for word, or the same values an earlier step
+    was refuted on) is the one under review, not an error of the feedback, unless the
+    feedback approves of it ("Correct, 7 × 4 = 24")."""
+    from stepscore.verifiers.steps.rounds import feedback_claim  # (it needs the checker)
+
+    if feedback_claim(text) == "approves":
+        return verdict
+    earlier = [_bare(s.text) for s in before]
+    reviewed = {
+        (round(c.computed_value, 9), round(c.asserted_value, 9))
+        for v in judged
+        for c in v.claims
+        if c.status == "refuted" and c.computed_value is not None and c.asserted_value is not None
+    }
     claims = []
     for claim in verdict.claims:
-        quoted = " ".join(text[claim.span[0] : claim.span[1]].split()).rstrip(" .,;")
-        if claim.status == "refuted" and any(quoted in e for e in earlier):
+        quoted = _bare(text[claim.span[0] : claim.span[1]]).rstrip(".,;")
+        values = (claim.computed_value, claim.asserted_value)
+        same = None not in values and (round(values[0], 9), round(values[1], 9)) in reviewed
+        if claim.status == "refuted" and (same or any(quoted in e for e in earlier)):
             claim = replace(claim, status="unverifiable", reason="it quotes the step under review")
         claims.append(claim)
     return StepVerdict(verdict.index, *_summary(claims))
+
+
+def _bare(text: str) -> str:
+    """``text`` without spaces or dollar signs: a quote may be typeset differently."""
+    return "".join(ch for ch in text if not ch.isspace() and ch != "$")
 
 
 def check_text(text: str, *, config: CheckConfig = _DEFAULT) -> StepVerdict:

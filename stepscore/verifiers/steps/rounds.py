@@ -69,7 +69,8 @@ _ERROR = re.compile(
 )
 _APPROVES = re.compile(
     r"\b(?:(?:is|looks|seems|appears) (?:\w+ )?(?:correct|right|fine|good)|"
-    r"all (?:tests? )?pass(?:es|ed)?|well done|no changes? (?:are )?needed)\b",
+    r"all (?:tests? )?pass(?:es|ed)?|well done|no changes? (?:are )?needed)\b"
+    r"|\A\W*(?:correct|right|yes|good|fine|great)\b(?!\s+(?:idea|start|approach|attempt))",
     re.IGNORECASE,
 )
 

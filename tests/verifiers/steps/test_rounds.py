@@ -181,9 +181,11 @@ def test_check_steps_on_reflexion_logs_refutes_no_reflection(shared_data: Path) 
 
 
 def test_advice_to_check_is_no_error_claim_and_a_closing_check_line_is_no_answer() -> None:
-    assert feedback_claim("Right, but the solution should be checked by substitution.") == (
-        "unclear"
-    )
+    assert feedback_claim(
+        "The steps hold, but the solution should be checked by substitution."
+    ) == ("unclear")
+    assert feedback_claim("Right, but it should be verified.") == "approves"
+    assert feedback_claim("Right, but the product is wrong.") == "error"  # (an error wins)
     assert feedback_claim("The total should be 12.") == "error"
     report, labels = _labels(
         "Draft: 2x = 12, so x = 6.\nFeedback: Fine, but it should be verified.\n"
@@ -192,3 +194,23 @@ def test_advice_to_check_is_no_error_claim_and_a_closing_check_line_is_no_answer
     )
     assert labels == [("correct", "draft"), ("correct", "kept")]
     assert report.false_alarms == ()
+
+
+@pytest.mark.parametrize(
+    ("feedback", "status"),
+    [
+        ("Look at $7 \\times 4 = 24$ in the draft.", "unverifiable"),  # typeset differently
+        ("The step 7×4=24 is off.", "unverifiable"),
+        ("Correct, 7 × 4 = 24.", "refuted"),  # it approves the slip: the feedback's own error
+        ("Also 6 × 4 = 25.", "refuted"),  # a slip of its own
+    ],
+)
+def test_feedback_quoting_a_refuted_claim_is_told_from_feedback_making_it(
+    feedback: str, status: str
+) -> None:
+    from stepscore.verifiers.steps import check_steps
+
+    trace = segment(
+        f"Draft: 7 packs cost 7 × 4 = $24.\nFeedback: {feedback}\nRevision: 7 × 4 = 28."
+    )
+    assert [v.status for v in check_steps(trace)] == ["refuted", status, "verified"]
