@@ -18,7 +18,7 @@ import ast
 import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from stepscore.errors import UnknownNameError
 from stepscore.reasoning.cot import COT_STRATEGIES, DEFAULT_TAG, split_cot
@@ -36,9 +36,43 @@ from stepscore.reasoning.trace import TRACE_KINDS, Segmentation, Trace
 __all__ = ["POT_STRATEGIES", "detect_kind", "program_spans", "segment"]
 
 POT_STRATEGIES = ("ast", "lines")
-_FENCE = re.compile(
-    r"^[ \t]*```[ \t]*(?:python3?|py)?[ \t]*\n(.*?)^[ \t]*```[ \t]*$", re.M | re.S | re.I
-)
+# A line that opens or closes a fence; a Python block opens with ``` (python, py) and
+# closes at the next line holding ``` alone. Pairing the lines one pass keeps it linear
+# (a lazy regex across lines rescans the rest of the text for each unclosed fence).
+_FENCE_LINE = re.compile(r"^[ \t]*```([^\n]*)$", re.M)
+_OPENS = re.compile(r"[ \t]*(?:python3?|py)?[ \t]*", re.I)
+_CLOSES = re.compile(r"[ \t]*")
+
+
+class _Fence(NamedTuple):
+    """A fenced Python block: ``start``/``end`` span it with its fence lines (up to the
+    closing line's end), ``inner`` is the span of the code between them."""
+
+    start: int
+    end: int
+    inner: tuple[int, int]
+
+
+def _fences(text: str) -> list[_Fence]:
+    """The fenced Python blocks of ``text``, in order, in one pass over its fence lines.
+
+    >>> [f.inner for f in _fences("a\\n```python\\nx = 1\\n```\\n```\\nopen")]
+    [(12, 18)]
+    """
+    if "```" not in text:
+        return []
+    out: list[_Fence] = []
+    opened: re.Match[str] | None = None
+    for line in _FENCE_LINE.finditer(text):
+        if opened is None:
+            if _OPENS.fullmatch(line[1]) and line.end() < len(text):  # (a newline follows)
+                opened = line
+        elif _CLOSES.fullmatch(line[1]):
+            out.append(_Fence(opened.start(), line.end(), (opened.end() + 1, line.start())))
+            opened = None
+    return out
+
+
 _CODE_LINE = re.compile(
     r"^[ \t]*(?:def |class |import |from [\w.]+ import |(?:for|while|if|elif|with|try)\b.*:[ \t]*$"
     r"|else:|return\b|print\(|#|\"\"\"|'''|@"
@@ -106,11 +140,12 @@ def detect_kind(text: str, markers: RefineMarkers = DEFAULT_MARKERS) -> str:
     counts when nearly every line looks like code), else "cot"."""
     if has_refine_markers(text, markers):
         return "refine"
-    fenced = _FENCE.search(text) if "```" in text else None
-    if fenced is not None:
-        code = sum(_count_lines(block[1]) for block in _FENCE.finditer(text))
-        prose = _count_lines(text) - code - 2 * len(_FENCE.findall(text))  # fences are not prose
-        return "pot" if code >= prose and _looks_like_python(fenced[1]) else "cot"
+    fences = _fences(text)
+    if fences:
+        code = sum(_count_lines(text[slice(*f.inner)]) for f in fences)
+        prose = _count_lines(text) - code - 2 * len(fences)  # fences are not prose
+        first = text[slice(*fences[0].inner)]
+        return "pot" if code >= prose and _looks_like_python(first) else "cot"
     return "pot" if _looks_like_python(text) else "cot"
 
 
@@ -123,10 +158,9 @@ def program_spans(body: str) -> list[tuple[int, int]]:
     >>> program_spans("x = 1\\nprint(x)"), program_spans("So 3.5 × 6 = 21 litres.")
     ([(0, 14)], [])
     """
-    if "```" in body:
-        blocks = [m.span(1) for m in _FENCE.finditer(body)]
-        if blocks:
-            return blocks
+    blocks = [f.inner for f in _fences(body)]
+    if blocks:
+        return blocks
     return [(0, len(body))] if _looks_like_python(body) else []
 
 
@@ -204,7 +238,7 @@ def _split_code_and_prose(text: str, lo: int, hi: int) -> tuple[list[Span], list
     """Fenced Python blocks split into statements, the prose around them into thoughts;
     text with no fence is read as Python source. Returns spans and fallback reasons."""
     body = text[lo:hi]
-    blocks = list(_FENCE.finditer(body))
+    blocks = _fences(body)
     if not blocks:
         spans, reason = split_python(body, lo)
         return [(a, b, k, None) for a, b, k in spans], [reason] if reason else []
@@ -212,14 +246,14 @@ def _split_code_and_prose(text: str, lo: int, hi: int) -> tuple[list[Span], list
     reasons: list[str] = []
     cursor = 0
     for block in blocks:
-        prose = body[cursor : block.start()]
+        prose = body[cursor : block.start]
         spans.extend(
             (lo + cursor + a, lo + cursor + b, "thought", None) for a, b in split_cot(prose)[0]
         )
-        code_spans, reason = split_python(block[1], lo + block.start(1))
+        code_spans, reason = split_python(body[slice(*block.inner)], lo + block.inner[0])
         spans.extend((a, b, k, None) for a, b, k in code_spans)
         reasons += [reason] if reason else []
-        cursor = block.end()
+        cursor = block.end
     spans.extend(
         (lo + cursor + a, lo + cursor + b, "thought", None) for a, b in split_cot(body[cursor:])[0]
     )

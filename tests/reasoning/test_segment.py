@@ -99,6 +99,23 @@ def test_ten_megabytes_is_linear(kind: str) -> None:
     assert trace.steps and elapsed < 60  # a hang guard, not a speed target (see perf/segment.py)
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["auto", "refine"])
+def test_unclosed_fences_are_linear(kind: str) -> None:
+    """Fence lines at line starts that never close (each used to rescan the rest of the
+    text: 8,000 took 10 s); a hang guard, not a speed target."""
+    text = "Draft: 1 + 1 = 2.\n" + "```python\nx = 1\n" * 120_000 + "Feedback: ok.\nRevision: 2."
+    started = time.perf_counter()
+    trace = segment(text, kind)
+    assert trace.steps and time.perf_counter() - started < 60
+    if kind == "refine":  # the checker finds the programs of a refinement the same way
+        from stepscore.verifiers.steps import check_steps
+
+        started = time.perf_counter()
+        assert len(check_steps(trace)) == len(trace.steps)
+        assert time.perf_counter() - started < 120
+
+
 def test_bad_arguments_raise() -> None:
     with pytest.raises(UnknownNameError, match="did you mean 'cot'"):
         segment("a", kind="cott")
