@@ -27,16 +27,20 @@ from stepscore.verifiers.steps.tokens import digits
 __all__ = ["find_divisibility"]
 
 _NUMBER = r"\d{1,3}(?:(?:,|\{,\}|,\\!|\\,)\d{3})+(?![\d,])|\d{1,18}"
-_OPEN = r"(?:\$|\\\(|\\\[)?\s*"
+# (possessive spaces around the optional delimiters: a failed match must not try every
+# split of a long run of whitespace between them, quadratic in its length)
+_OPEN = r"(?:\$|\\\(|\\\[)?\s*+"
 _CLOSE = r"\s*(?:\$|\\\)|\\\])?"
+_CLOSE_ALL = r"\s*+(?:\$|\\\)|\\\])?"
 _CLAIM = re.compile(
     rf"(?<![\w.,}}])(?P<n>{_NUMBER}){_CLOSE}\s+(?:is|are)\s+(?P<neg>not\s+)?"
-    rf"(?:evenly\s+|exactly\s+)?(?:divisible\s+by|a\s+multiple\s+of)\s+{_OPEN}(?P<d>{_NUMBER})"
+    rf"(?:evenly\s+|exactly\s+)?(?:divisible\s+by|a\s+multiple\s+of)\s++{_OPEN}(?P<d>{_NUMBER})"
     r"(?![\d.,]*(?:[\w^(]|\\(?![)\]])|\s*(?:[*/+×·^]|-\s*\d)))"  # the divisor ends there
 )
 # a list of divisors (``by 3 and 6``, ``by 3, 5``), unless the next number starts a claim
 _MORE = re.compile(
-    rf"{_CLOSE}\s*(?:and|or|nor|,)\s*(?:by\s+)?{_OPEN}(?:{_NUMBER})(?!\d){_CLOSE}(?!\s*(?:is|are)\b)"
+    rf"{_CLOSE_ALL}\s*+(?:and|or|nor|,)\s*+(?:by\s++)?{_OPEN}(?:{_NUMBER})(?!\d)"
+    rf"{_CLOSE_ALL}(?!\s*+(?:is|are)\b)"
 )
 # what may not come just before the number: an operator (the number ends an expression)
 _BEFORE = re.compile(r"(?:[-+*/×÷^·_]|\\(?:cdot|times|div|pm))\s*(?:\$|\\\(|\\\[)?\s*\Z")
