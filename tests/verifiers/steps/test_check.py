@@ -348,6 +348,8 @@ HOSTILE_STEPS = {
     "a long chain of hyphens": "$" + "-".join(["12"] * 3000) + " = 5$",
     "many comparisons": "bigger than $3 + 4 = 7 " * 900,
     "spaces after a slip": "3 + 4 = 8" + " " * 15000 + "$ x",
+    "newlines after 'divisible by'": "60 is divisible by" + "\n" * 30000 + "!",
+    "newlines after a divisor": "60 is divisible by 3" + "\n" * 30000 + "!",
 }
 
 
