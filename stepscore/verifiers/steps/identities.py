@@ -66,7 +66,7 @@ _MATH = re.compile(
 _LINE = re.compile(r"\\\\|\n")
 # What joins the last items of a list of equations ("$A$, $B$, and $C$", "$A$ or $B$"),
 # not two lines of a derivation.
-LIST_JOIN = re.compile(r"\s*,?\s*(?:and|or)\s*", re.IGNORECASE)
+LIST_JOIN = re.compile(r"\s*+,?\s*+(?:and|or)\s*", re.IGNORECASE)  # (possessive: linear)
 # Anything that is not "=" between two expressions ends a chain.
 RELATION_BREAK = re.compile(
     r"<|>|\\[lg]eq?\b|\\neq?\b|\\approx\b|\\equiv\b|\\sim|\\implies\b|\\iff\b|\\Rightarrow\b"
