@@ -40,7 +40,7 @@ POT_STRATEGIES = ("ast", "lines")
 # closes at the next line holding ``` alone. Pairing the lines one pass keeps it linear
 # (a lazy regex across lines rescans the rest of the text for each unclosed fence).
 _FENCE_LINE = re.compile(r"^[ \t]*```([^\n]*)$", re.M)
-_OPENS = re.compile(r"[ \t]*(?:python3?|py)?[ \t]*", re.I)
+_OPENS = re.compile(r"[ \t]*+(?:python3?|py)?[ \t]*+", re.I)
 _CLOSES = re.compile(r"[ \t]*")
 
 
