@@ -53,7 +53,7 @@ _RELATION = re.compile(r"=|\\approx(?![A-Za-z])|≈|\\equiv(?![A-Za-z])|≡")
 # A modulus closing a piece: "\\pmod{17}", "(\\bmod 17)", "\\bmod 17".
 _MODULUS = re.compile(r"(?:\\pmod\s*\{?\s*(\d+)\s*\}?|\(\s*\\bmod\s*\{?\s*(\d+)\s*\}?\s*\)"
                       r"|\\bmod\s*\{?\s*(\d+)\s*\}?)[\s.]*$")  # fmt: skip
-_DECIMAL = re.compile(r"\s*\{?\s*-?\d+\.(\d+)\s*\}?\s*")
+_DECIMAL = re.compile(r"\s*+\{?\s*+-?\d+\.(\d+)\s*+\}?\s*+")  # (possessive: linear)
 _HAS_DECIMAL = re.compile(r"\d\.\d")
 _TIGHT = 1e-9
 _LOOSE = Fraction(1, 100)

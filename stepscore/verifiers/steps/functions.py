@@ -47,8 +47,8 @@ _TRIG = re.compile(r"\\(sin|cos|tan|cot|sec|csc)(?![A-Za-z])(?:\s*\^\s*(?:(\d)|\
 _LOG = re.compile(r"\\ln(?![A-Za-z])|\\log(?![A-Za-z])(?:\s*_\s*(?:(\d)(?!\d)|\{([^{}]*)\}))?")
 _FLOOR = re.compile(r"\\l(floor|ceil)((?:(?!\\l(?:floor|ceil)|\\r(?:floor|ceil)).)*)\\r\1", re.S)
 _ABS = re.compile(r"\\lvert((?:(?!\\[lr]vert).)*)\\rvert|\|([^|]+)\|", re.S)
-_BARE = re.compile(r"\s*(?:-\s*)?(?:\d+(?:\.\d+)?\s*(?:°|\\pi\b)?|\\pi\b)")
-_ENDS_PLAINLY = re.compile(r"\s*(?:$|[-+=)}\]<>,;.&]|\\(?!pi\b)[A-Za-z]+|\*|\\[,;: !])")
+_BARE = re.compile(r"\s*+(?:-\s*+)?(?:\d+(?:\.\d+)?\s*(?:°|\\pi\b)?|\\pi\b)")
+_ENDS_PLAINLY = re.compile(r"\s*+(?:$|[-+=)}\]<>,;.&]|\\(?!pi\b)[A-Za-z]+|\*|\\[,;: !])")
 _PAIRS = {"(": ")", "{": "}", "[": "]"}
 _Env = dict[str, Fraction]  # placeholder name -> the value of the construct it stands for
 

@@ -75,7 +75,7 @@ RELATION_BREAK = re.compile(
 )
 _NOISE = re.compile(r"\\left\b|\\right\b|\\[,;:! ]|\\displaystyle\b|\\boxed\b|&|\\[dt]frac\b")
 _NAME = re.compile(
-    r"\s*(?:[A-Za-z](?:_\{?\w+\}?)?(?:\s*\((?:[^()]|\([^()]*\))*\))?|\\[A-Za-z]+(?:\s*\{[^{}]*\})*)?\s*"
+    r"\s*+(?:[A-Za-z](?:_\{?\w+\}?)?(?:\s*\((?:[^()]|\([^()]*\))*\))?|\\[A-Za-z]+(?:\s*\{[^{}]*\})*)?\s*+"
 )
 _APPLIED = r"'*\s*(?:\^\{?-1\}?\s*)?(?:\\left\s*)?\("  # "f(", "f'(", "f^{-1}(", "f \left("
 _NOT_APPLIED = r"(?!\s*(?:\^\{?-1\}?\s*)?(?:\\left\s*)?\()"
