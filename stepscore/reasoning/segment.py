@@ -37,7 +37,7 @@ __all__ = ["POT_STRATEGIES", "detect_kind", "program_spans", "segment"]
 
 POT_STRATEGIES = ("ast", "lines")
 # A line that opens or closes a fence; a Python block opens with ``` (python, py) and
-# closes at the next line holding ``` alone. Pairing the lines one pass keeps it linear
+# closes at the next line holding ``` alone. Pairing the lines in one pass keeps it linear
 # (a lazy regex across lines rescans the rest of the text for each unclosed fence).
 _FENCE_LINE = re.compile(r"^[ \t]*```([^\n]*)$", re.M)
 _OPENS = re.compile(r"[ \t]*+(?:python3?|py)?[ \t]*+", re.I)
