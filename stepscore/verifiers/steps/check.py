@@ -258,7 +258,8 @@ def _unquoted(
     claim that an earlier step wrote (word for word, or the same values an earlier step
     was refuted on) is the one under review, not an error of the feedback, unless the
     feedback approves of it ("Correct, 7 × 4 = 24")."""
-    from stepscore.verifiers.steps.rounds import feedback_claim  # (it needs the checker)
+    # (imported here: rounds brings the code verifier and sandbox, which the checker avoids)
+    from stepscore.verifiers.steps.rounds import feedback_claim
 
     if feedback_claim(text) == "approves":
         return verdict
