@@ -4,8 +4,11 @@
 claims`), recomputes them (`stepscore.verifiers.steps.recompute`) and gives each step a
 verdict: "refuted" when a claim it makes is recomputed to a different value with
 confidence, "verified" when at least one claim holds and none fails, "unverifiable"
-otherwise (no claims, or none read with confidence). `first_error` is the earliest
-refuted step: the ProcessBench prediction (Zheng et al., 2024, *ProcessBench*, §3).
+otherwise (no claims, or none read with confidence). A step that blames the problem or
+reaches a count that cannot be ("a mistake in the problem", "not possible to have a
+negative number of candies": `stepscore.verifiers.steps.concessions`) is refuted too.
+`first_error` is the earliest refuted step: the ProcessBench prediction (Zheng et al.,
+2024, *ProcessBench*, §3).
 
 The checker is built to raise few false alarms: a prose step with no arithmetic, an
 equation with unknowns or a number it cannot place is "unverifiable", never "refuted".
@@ -47,6 +50,7 @@ from stepscore.verifiers.steps.bases import find_base_claims
 from stepscore.verifiers.steps.claims import Carry, Link, find_claims_after
 from stepscore.verifiers.steps.clock import find_durations
 from stepscore.verifiers.steps.complex_claims import find_complex_claims
+from stepscore.verifiers.steps.concessions import find_concession
 from stepscore.verifiers.steps.counts import find_counts
 from stepscore.verifiers.steps.divisibility import find_divisibility
 from stepscore.verifiers.steps.equations import decide_transition, find_transitions
@@ -134,21 +138,24 @@ class CheckConfig:
     left side holds decimals (maybe rounded earlier), is "unverifiable", not "refuted".
     ``soft_equals``: read "is"/"equals" between a computation and a number as ``=``.
     ``execute_programs``: run "pot" traces in the sandbox (else their steps are
-    "unverifiable").
+    "unverifiable"). ``concessions``: refute a step that blames the problem or reaches a
+    count that cannot be (`stepscore.verifiers.steps.concessions`).
     """
 
     signalled_rel_tol: float = 0.01
     gray_rel_tol: float = 0.01
     soft_equals: bool = True
     execute_programs: bool = True
+    concessions: bool = True
 
     def __post_init__(self) -> None:
         for name in ("signalled_rel_tol", "gray_rel_tol"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1:
                 raise ValueError(f"{name} must be a number in [0, 1), got {value!r}")
-        if not isinstance(self.execute_programs, bool):
-            raise TypeError(f"execute_programs must be a bool, got {self.execute_programs!r}")
+        for name in ("soft_equals", "execute_programs", "concessions"):
+            if not isinstance(getattr(self, name), bool):
+                raise TypeError(f"{name} must be a bool, got {getattr(self, name)!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +221,8 @@ def check_steps(trace: Trace, *, config: CheckConfig = _DEFAULT) -> list[StepVer
         if step.kind == "feedback" and verdict.status == "refuted":
             window = slice(max(0, position - MAX_TEXTS), position)
             verdict = _unquoted(verdict, step.text, trace.steps[window], verdicts[window])
+        elif step.kind != "feedback":  # (feedback finds fault with a draft, not the problem)
+            verdict = _conceded(verdict, step.text, config)
         verdicts.append(verdict)
         # what the next step may go on from, and lean on (not a step found wrong)
         grown = context.before + ((step.text,) if verdict.status != "refuted" else ())
@@ -224,6 +233,17 @@ def check_steps(trace: Trace, *, config: CheckConfig = _DEFAULT) -> list[StepVer
 
 
 _PROGRAM = "a program: run it against tests (check_rounds with kind='code')"
+
+
+def _conceded(verdict: StepVerdict, text: str, config: CheckConfig) -> StepVerdict:
+    """``verdict``, refuted where the step blames the problem or reaches a count that
+    cannot be and no claim of it is refuted already."""
+    if verdict.status == "refuted" or not config.concessions:
+        return verdict
+    concession = find_concession(text)
+    if concession is None:
+        return verdict
+    return replace(verdict, status="refuted", reason=concession.reason)
 
 
 def program_steps(trace: Trace) -> frozenset[int]:
@@ -292,7 +312,7 @@ def check_text(text: str, *, config: CheckConfig = _DEFAULT) -> StepVerdict:
     >>> check_text("20% of 50 is 10").status, check_text("x + 3 = 7").status
     ('verified', 'unverifiable')
     """
-    return _checked(0, text, Carry(), config)[0]
+    return _conceded(_checked(0, text, Carry(), config)[0], text, config)
 
 
 def first_error(verdicts: Sequence[StepVerdict]) -> int | None:

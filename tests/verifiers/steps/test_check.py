@@ -350,6 +350,10 @@ HOSTILE_STEPS = {
     "spaces after a slip": "3 + 4 = 8" + " " * 15000 + "$ x",
     "newlines after 'divisible by'": "60 is divisible by" + "\n" * 30000 + "!",
     "newlines after a divisor": "60 is divisible by 3" + "\n" * 30000 + "!",
+    "spaces after 'problem'": "problem" + " " * 50000 + "x",
+    "letters after 'mistake'": "mistake " + "a" * 50000,
+    "spaces after 'can't'": "can't" + " " * 50000 + "have",
+    "blaming the problem over and over": "the problem is " * 5000,
 }
 
 
