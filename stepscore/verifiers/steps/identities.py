@@ -125,11 +125,10 @@ def _continued(
     """The lines, with a row that goes on with the expression above joined to that row
     (what lies between, and the row's ``&\\quad``, blanked so the offsets still hold)."""
     out: list[tuple[str, int, str | None]] = []
+    last = -1  # the latest row but an empty one right after ``\\\\`` and a newline
     for line, offset, gap in lines:
         lead = _GOES_ON.match(line)
-        k = len(out) - 1
-        while k > 0 and not out[k][0].strip() and out[k][2] == "":
-            k -= 1  # (``\\\\`` then a newline: an empty line between)
+        k = max(last, 0) if out else -1  # (the row above, over empty rows between)
         if k >= 0 and gap == "" and lead is not None and "=" in out[k][0] and "=" not in line:
             above, at, above_gap = out[k]
             between = offset - at - len(above)
@@ -137,8 +136,11 @@ def _continued(
                 joined = above + " " * (between + lead.end()) + line[lead.end() :]
                 del out[k:]
                 out.append((joined, at, above_gap))
+                last = k
                 continue
         out.append((line, offset, gap))
+        if line.strip() or gap != "":
+            last = len(out) - 1
     return out
 
 

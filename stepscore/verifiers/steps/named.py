@@ -27,10 +27,12 @@ from stepscore.verifiers.steps.recompute import DecidedLink, recompute
 __all__ = ["find_named_values"]
 
 _WINDOW = 160  # how far after the computation its value may come
-# a computation (digits and operators only, LaTeX products and fractions allowed) = a name
+# a computation (digits and operators only, LaTeX products and fractions allowed) = a name;
+# each run between LaTeX commands is bounded, so that a long run of numbers with no name
+# after it ("9 9 9 ... = 7", a degenerate rollout) is not rescanned from every digit
 _NAMED = re.compile(
-    r"(?P<expr>(?<![\w.^_}])(?:\d|\\[dt]?frac)[\d\s.+\-*/×÷·()\\{}]*?(?:\\(?:cdot|times|div|"
-    r"[dt]?frac)[\d\s.+\-*/×÷·()\\{}]*?)*\d\}?\)?)\s*=\s*(?P<name>[A-Za-z])"
+    r"(?P<expr>(?<![\w.^_}])(?:\d|\\[dt]?frac)[\d\s.+\-*/×÷·()\\{}]{0,200}?(?:\\(?:cdot|times|"
+    r"div|[dt]?frac)[\d\s.+\-*/×÷·()\\{}]{0,200}?){0,32}\d\}?\)?)\s*=\s*(?P<name>[A-Za-z])"
     r"(?![\w({^_']|\\(?![)\]])|\s*(?:[-+*/×÷·^]|\\(?:cdot|times|div|pm)\b))"  # not "= x + 21"
 )
 _VALUE = (  # the name = a bare number (nothing computed after it)
