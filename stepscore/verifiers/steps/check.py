@@ -55,6 +55,7 @@ from stepscore.verifiers.steps.counts import find_counts
 from stepscore.verifiers.steps.divisibility import find_divisibility
 from stepscore.verifiers.steps.equations import decide_transition, find_transitions
 from stepscore.verifiers.steps.factorizations import find_factorizations
+from stepscore.verifiers.steps.facts import find_facts
 from stepscore.verifiers.steps.function_claims import find_function_claims
 from stepscore.verifiers.steps.given import MAX_TEXTS, reconsider
 from stepscore.verifiers.steps.identities import closing_line, decide_rewrite, find_rewrites
@@ -367,6 +368,11 @@ def _verdict(
         )
         if not applies(context.operations, n.left, n.right)
     ]
+    problem = context.before[0] if context.before else ""
+    rewrites += [
+        Claim((f.start, f.end), f.left, f.right, None, None, f.status, f.reason)
+        for f in find_facts(text, problem)
+    ]
     if not links and not rewrites:
         return StepVerdict(index, "unverifiable", (), "no arithmetic claim found")
     moduli = _moduli(text) if _NO_REFUTE.search(text) else None
@@ -457,8 +463,12 @@ def _rewrite_claims(
     ``before``, the problem and the steps before, or the step's text before its line
     gives: `stepscore.verifiers.steps.given`), and claims written with functions or
     moduli (``\\tan 45^\\circ = 1``, ``2^{10} \\equiv 1 \\pmod{11}``)."""
-    claims = []
+    claims, seen = [], set()
     for rewrite in find_rewrites(text, opening) + find_factorizations(text):
+        key = (rewrite.start, rewrite.end, rewrite.left, rewrite.right)
+        if key in seen:  # (a factorization the rewrite finder read as well)
+            continue
+        seen.add(key)
         status, _, _, reason = decide_rewrite(rewrite)
         if status == "refuted":
             lines = (*before, text[: _line_start(text, rewrite.start)])

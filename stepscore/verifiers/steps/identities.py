@@ -107,12 +107,22 @@ def find_rewrites(text: str, before: str | None = None) -> list[Rewrite]:
     previous: tuple[str, int] | None = None if opening is None else (opening, 0)
     functions = function_letters(text + (before or ""))
     zero = False  # whether the chain the previous line ends opened with ``0 =``
+    cases = _CASES.search(text) is not None
     for k, (line, offset, gap) in enumerate(_continued(text, math_lines(text))):
         adjacent = gap is not None and (k == 0 or not gap.strip())
         if not adjacent:
             previous = None
-        previous, zero = _chain((line, offset), previous, zero, functions, out)
+        previous, zero = _chain((line, offset), previous, zero, functions, out, cases)
     return out
+
+
+# A step that tries cases or supposes ("If $b = 2$, then $4a = 4(a - 3) \Rightarrow 0 =
+# -12$"): an equation with no solution there may be the point
+_CASES = re.compile(
+    r"\b(?:if|suppose|supposing|assum\w*|case|cases|otherwise|contradict\w*|impossible"
+    r"|no\s+solutions?|inconsistent|absurd|try|trying|test|testing)\b",
+    re.IGNORECASE,
+)
 
 
 # A display row that goes on with the expression of the row above (``&\quad + z^5 + ...``).
@@ -265,9 +275,11 @@ def _chain(
     zero: bool,
     functions: frozenset[str],
     out: list[Rewrite],
+    cases: bool = False,
 ) -> tuple[tuple[str, int] | None, bool]:
     """Add the rewrites of one line; return its last piece (for a line that opens with
-    ``=``) and whether its chain opened with ``0 =`` (``zero``: the previous line's did)."""
+    ``=``) and whether its chain opened with ``0 =`` (``zero``: the previous line's did).
+    ``cases``: the step tries cases (`_CASES`); an equation with no solution is not read."""
     text, offset = line
     if not text.strip():
         return previous, zero
@@ -289,6 +301,7 @@ def _chain(
         else:
             begin = _derivation(pieces, functions)
         if begin is None or len(pieces) - begin < 2:
+            out.extend(() if cases else _no_solution(pieces, functions))
             continue
         scaled = k == 0 and zero
         for (a, sa), (b, sb) in zip(pieces[begin:], pieces[begin + 1 :], strict=False):
@@ -301,6 +314,48 @@ def _chain(
     # may end the line's expression in its stead; a remark (``\\quad \\text{...}``) does not
     rest = RELATION_BREAK.sub("", text[last[1] - offset + len(last[0]) :]).strip(" \t.,&")
     return (last if len(segments) == 1 and last[0].strip() and not rest else None), zero
+
+
+def _no_solution(pieces: list[tuple[str, int]], functions: frozenset[str]) -> list[Rewrite]:
+    """The links of a chain not read as a derivation (or of one equation) whose two sides
+    differ by a nonzero constant (``(x - 16 + 100) - 25 = x + 69 - 25``, ``\\frac{3}{6} =
+    \\frac{x}{x}``): no value of the unknown makes them equal, so whether the link was
+    meant as a rewrite or as an equation to solve, it is wrong (a proof that reaches one
+    and calls it a contradiction is forgiven where claims are decided)."""
+    out = []
+    for (a, sa), (b, sb) in itertools.pairwise(pieces):
+        if not set(_LONE_LETTER.findall(a)) & set(_LONE_LETTER.findall(b)):
+            continue  # (no unknown on both sides: cheap, before anything is compiled)
+        if any(_PREMISED.search(_FUNCTION_NAME.sub("", side)) for side in (a, b)):
+            continue  # (capitals may be matrices, words functions)
+        if not _candidate(a, b, functions):
+            continue
+        left, right = compile_side(a), compile_side(b)
+        assert left is not None and right is not None  # (read by _candidate)
+        if left.inexact or right.inexact or not _constant_gap(left, right):
+            continue
+        lead = len(a) - len(a.lstrip())
+        out.append(Rewrite(sa + lead, sb + len(b.rstrip()), a.strip(), b.strip()))
+    return out
+
+
+_LONE_LETTER = re.compile(r"(?<![\\A-Za-z])[a-z](?![A-Za-z])")
+
+
+def _constant_gap(left: Expression, right: Expression) -> bool:
+    """Whether ``left - right`` is one nonzero constant at random points."""
+    gaps = []
+    for env in points_for(left.variables | right.variables, _POINTS):
+        try:
+            gaps.append(evaluate(left, env) - evaluate(right, env))
+        except (TooLarge, Undefined, ZeroDivisionError, OverflowError, ValueError, RecursionError):
+            continue
+    return (
+        len(gaps) >= 2
+        and all(isinstance(g, Fraction) for g in gaps)
+        and gaps[0] != 0
+        and all(g == gaps[0] for g in gaps[1:])
+    )
 
 
 def _set_equal(pieces: list[tuple[str, int]], *, any_kind: bool = False) -> bool:

@@ -354,6 +354,9 @@ HOSTILE_STEPS = {
     "a product with no name after it": "3 + 4 = " + "9 \\cdot " * 8000 + " = 7",
     "a run of dollar signs": "3 + 4 = " + "$" * 60000 + " = 7",
     "spaces after 'problem'": "problem" + " " * 50000 + "x",
+    "many stated facts": "There are 30 days in March. From March 1 to March 2, there are 9 days. "
+    * 600,
+    "spaces in a date span": "From March 1" + " " * 50000 + "to",
     "letters after 'mistake'": "mistake " + "a" * 50000,
     "spaces after 'can't'": "can't" + " " * 50000 + "have",
     "blaming the problem over and over": "the problem is " * 5000,

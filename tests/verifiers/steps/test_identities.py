@@ -71,3 +71,33 @@ def test_huge_exact_values_against_floats_do_not_crash() -> None:
     OverflowError out of check_text); such points are skipped now."""
     text = "$p(\\omega) = \\frac{\\omega^{2009}-1}{\\omega-1} = \\frac{1-1}{\\omega-1} = 0$"
     assert check_text(text).status in {"verified", "unverifiable", "refuted"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a chain not read as a derivation (its first link fails), whose sides differ by 15
+        r"the remaining bandages are \( (x - 16 + 100) - 25 = x + 69 - 25 = x + 44 \).",
+        r"So \( 2x + 3 = 2x + 5 \).",  # one equation: no x makes it hold
+    ],
+)
+def test_sides_that_differ_by_a_constant_are_refuted(text: str) -> None:
+    verdict = check_text(text)
+    assert verdict.status == "refuted", verdict
+    assert any(c.status == "refuted" for c in verdict.claims)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        r"If \( b = 2 \), then \( 4a = 4(a - 3) \Rightarrow 0 = -12 \).",  # a case tried
+        r"Suppose \( x + 1 = x + 2 \); that cannot be.",
+        r"\( x + 2 = x + 3 \), which is impossible, so there is no such x.",
+        r"\( 2x + 3 = x + 5 \)",  # an equation to solve
+        r"\( x + 5 = 7 + x - 2 \)",  # it holds for every x
+        r"\( A + B = B + A + I \)",  # capitals may be matrices
+        r"\( 0.5x + 1 = 0.5x + 1.01 \)",  # decimals written: maybe rounded
+    ],
+)
+def test_equations_with_no_solution_left_alone_where_meant(text: str) -> None:
+    assert check_text(text).status != "refuted", check_text(text)
