@@ -92,6 +92,9 @@ def find_transitions(text: str, before: str | None = None) -> list[Transition]:
     out: list[Transition] = []
     previous = None if before is None else _equation(before, 0, functions)
     lines = _arrow_pieces(math_lines(text) or plain_lines(text))
+    if lines is not None and lines and all(_LETTER_SET.fullmatch(line) for line, _, _ in lines):
+        # LaTeX sets only the unknown ("150 + \\( x \\) = 500"): the equations are the prose's
+        lines = plain_lines(_INLINE_LETTER.sub(_bare_letter, text))
     for k, (line, offset, gap) in enumerate(lines):
         current = _equation(line, offset, functions)
         if (
@@ -108,6 +111,14 @@ def find_transitions(text: str, before: str | None = None) -> list[Transition]:
 
 
 _PLAIN_CHARS = frozenset("0123456789+-*/^(). =")
+_LETTER_SET = re.compile(r"\s*[A-Za-z]\s*")
+_INLINE_LETTER = re.compile(r"\\\(\s*[A-Za-z]\s*\\\)|\$\s*[A-Za-z]\s*\$")
+
+
+def _bare_letter(m: re.Match[str]) -> str:
+    """``\\( x \\)`` as `` x `` padded to its length (the offsets still hold)."""
+    letter = next(c for c in m[0][1:] if c.isalpha())
+    return letter.center(len(m[0]))
 
 
 def plain_lines(text: str) -> tuple[tuple[str, int, str | None], ...]:
@@ -233,7 +244,7 @@ def _equation(line: str, offset: int, functions: frozenset[str]) -> _Equation | 
     da, db = _degree(a), _degree(b)
     if da is None or db is None or max(da, db) == 0:
         return None
-    return (left.strip(), right.strip()), names, max(da, db), start
+    return (" ".join(left.split()), " ".join(right.split())), names, max(da, db), start
 
 
 def _solved(sides: tuple[str, str], unknowns: frozenset[str]) -> bool:

@@ -79,3 +79,19 @@ def test_simplifying_the_left_side_rewrites_the_equation_the_step_before_ended_o
     assert [v.status for v in check_steps(Trace.from_steps(steps))][1] == "refuted"
     right = [before, "Simplifying the left side, we get: \\[ 2a^2 + 3a + 2 = 16. \\]"]
     assert [v.status for v in check_steps(Trace.from_steps(right))][1] == "verified"
+
+
+def test_an_unknown_set_alone_in_latex_is_read_in_the_prose() -> None:
+    """Only the unknown in LaTeX (``150 + \\( x \\) = 500``): the prose holds the equations."""
+    wrong = (
+        r"Simplifying the equation, we get: 150 + \( x \) = 500. Subtracting 150 from both "
+        r"sides, we get: \( x \) = 350 - 150."
+    )
+    verdict = check_text(wrong)
+    assert verdict.status == "refuted"
+    (claim,) = [c for c in verdict.claims if c.status == "refuted"]
+    assert (claim.expression, claim.asserted) == ("150 + x = 500", "x = 350 - 150")
+    assert wrong[claim.span[0] : claim.span[1]].startswith("150 + \\( x \\) = 500")
+    right = wrong.replace("350 - 150", "500 - 150")
+    assert check_text(right).status == "verified"
+    assert check_text(r"We get 2 $x$ + 3 = 11, so $x$ = 4.").status == "verified"
