@@ -318,10 +318,11 @@ def _chain(
 
 def _no_solution(pieces: list[tuple[str, int]], functions: frozenset[str]) -> list[Rewrite]:
     """The links of a chain not read as a derivation (or of one equation) whose two sides
-    differ by a nonzero constant (``(x - 16 + 100) - 25 = x + 69 - 25``, ``\\frac{3}{6} =
-    \\frac{x}{x}``): no value of the unknown makes them equal, so whether the link was
-    meant as a rewrite or as an equation to solve, it is wrong (a proof that reaches one
-    and calls it a contradiction is forgiven where claims are decided)."""
+    hold the same unknowns and differ by a nonzero constant (``(x - 16 + 100) - 25 = x +
+    69 - 25``): no value of the unknowns makes them equal, so whether the link was meant
+    as a rewrite or as an equation to solve, it is wrong. Decimals (maybe rounded) are not
+    read, a step that tries cases is not read at all (`_CASES`), and one that calls what
+    it reached a contradiction is forgiven where claims are decided."""
     out = []
     for (a, sa), (b, sb) in itertools.pairwise(pieces):
         if not set(_LONE_LETTER.findall(a)) & set(_LONE_LETTER.findall(b)):
