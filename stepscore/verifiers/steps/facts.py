@@ -149,8 +149,11 @@ def _number(word: str) -> int:
 
 
 def _conventional(problem: str, n: int, unit: str) -> bool:
-    """Whether the problem writes this number with this unit (its own convention)."""
-    return re.search(rf"(?<![\d.,]){n}\s*-?\s*{unit}", problem, re.IGNORECASE) is not None
+    """Whether the problem writes this number with this unit, in either number ("a
+    30-day month", "5 days a week"): its own convention."""
+    singular = _SINGULAR.get(unit.lower(), unit.lower())
+    forms = f"{re.escape(singular)}|{re.escape(_PLURALS.get(singular, singular + 's'))}"
+    return re.search(rf"(?<![\d.,]){n}\s*-?\s*(?:{forms})", problem, re.IGNORECASE) is not None
 
 
 def _decided(m: re.Match[str], what: str, stated: int, allowed: Iterable[int]) -> DecidedLink:

@@ -99,3 +99,16 @@ def test_the_problems_own_convention_is_not_read() -> None:
     trace = Trace.from_steps(["A week has 5 days, so 5 * 8 = 40 hours."], prompt=week)
     assert first_error(check_steps(trace)) is None
     assert first_error(check_steps(Trace.from_steps(["A week has 5 days."], prompt="x"))) == 0
+
+
+@pytest.mark.parametrize(
+    ("problem", "step"),
+    [
+        ("Each month is a 30-day month. How much in March?", "There are 30 days in March."),
+        ("A plank is 13 feet long.", "There are 13 feet in a yard."),
+        ("Her ruler marks a 10-inch foot.", "There are 10 inches in a foot."),
+    ],
+)
+def test_a_convention_the_problem_writes_in_another_form(problem: str, step: str) -> None:
+    assert first_error(check_steps(Trace.from_steps([step], prompt=problem))) is None
+    assert first_error(check_steps(Trace.from_steps([step], prompt="x"))) == 0
