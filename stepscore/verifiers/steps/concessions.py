@@ -39,17 +39,17 @@ ConcessionKind = Literal["problem", "impossible count"]
 
 # What a step may blame: the problem itself, not its own work or a draft
 _PROBLEM = (
-    r"(?:the\s++)?(?:problem|question|given\s++(?:information|data|values|numbers|conditions)"
+    r"(?:the\s++)?(?:problem|question|given\s++(?:information|data|values|numbers)"
     r"|(?:problem\s++)?statement|wording)\b"
 )
 _BLAMES = re.compile(
     # "a mistake in the problem", "some confusion in the question as posed"
     r"\b(?:mistake|error|typo|misprint|inconsistenc(?:y|ies)|discrepanc(?:y|ies)"
-    r"|misunderstanding|confusion|contradiction)\b[^.]{0,40}?\b(?:in|with|of)\s++"
+    r"|misunderstanding|confusion)\b[^.]{0,40}?\b(?:in|with|of)\s++"
     + _PROBLEM
     # "the problem statement is flawed", "the question may be wrong"
     + r"|\b(?:problem|question)(?:\s++statement)?\s++(?:is|seems|appears\s++to\s++be"
-    r"|(?:might|may|must|could)\s++be)\s++(?:\w++\s++)?(?:incorrect|wrong|flawed|inconsistent"
+    r"|(?:might|may|must|could)\s++be)\s++(?:(?!not\b)\w++\s++)?(?:incorrect|wrong|flawed|inconsistent"
     r"|misleading|contradictory|impossible|mistaken)\b"
     # "the question might be asking for the total cost instead"
     r"|\b(?:problem|question)\s++(?:might|may|must|could)\s++(?:actually\s++)?be\s++asking\b"
@@ -80,12 +80,26 @@ class Concession:
         return f'it reaches a count that cannot be ("{self.text}")'
 
 
+# "there is no mistake in the problem", "is there an error in the question?"
+_NEGATION = re.compile(
+    r"\b(?:no|not|without|never|nothing|isn't|aren't)\b[^.!?]{0,20}\Z", re.IGNORECASE
+)
+_ASKED = re.compile(r"[^.!?]*+\?")
+
+
+def _denied(text: str, m: re.Match[str]) -> bool:
+    """Whether the blame is denied or asked, not made."""
+    before = text[max(0, m.start() - 40) : m.start()]
+    return _NEGATION.search(before) is not None or _ASKED.match(text, m.end()) is not None
+
+
 def find_concession(text: str) -> Concession | None:
     """The first place ``text`` blames the problem or reaches an impossible count."""
     count = _IMPOSSIBLE_COUNT.search(text)
     if count and not _NEGATIVE_RESULT.search(text, 0, count.start()):
         count = None  # "we can't have a negative number of cats" as a bound is sound
-    found = [m for m in (_BLAMES.search(text), count) if m]
+    blames = next((m for m in _BLAMES.finditer(text) if not _denied(text, m)), None)
+    found = [m for m in (blames, count) if m]
     if not found:
         return None
     first = min(found, key=lambda m: m.start())

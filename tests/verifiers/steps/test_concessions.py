@@ -72,6 +72,10 @@ def test_concessions_found(text: str, kind: str, quoted: str) -> None:
         "The question asks for the total, so we add 12 + 8 = 20.",
         "The problem gives the error bound as 0.5 units.",
         "The temperature is a negative number of degrees.",
+        "There is no mistake in the problem; we misread it.",  # denied
+        "Is there a mistake in the problem? Let us check 3 + 4 = 7.",  # asked
+        "This is a contradiction with the given conditions, so x = 2.",  # a proof
+        "The problem is not wrong; we misread it.",
         "We can't have a negative number of cats that do not catch mice.",  # a bound
         "So 3 - 5 = -2 degrees, and we can't have a negative degree polynomial here.",
         "",
