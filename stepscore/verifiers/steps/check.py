@@ -57,6 +57,7 @@ from stepscore.verifiers.steps.equations import decide_transition, find_transiti
 from stepscore.verifiers.steps.factorizations import find_factorizations
 from stepscore.verifiers.steps.facts import find_facts
 from stepscore.verifiers.steps.function_claims import find_function_claims
+from stepscore.verifiers.steps.gcd_claims import find_gcd_claims
 from stepscore.verifiers.steps.given import MAX_TEXTS, reconsider
 from stepscore.verifiers.steps.identities import closing_line, decide_rewrite, find_rewrites
 from stepscore.verifiers.steps.named import find_named_values
@@ -481,7 +482,7 @@ def _rewrite_claims(
         claims.append(Claim((move.start, move.end), before, after, None, None, status, reason))
     for r in find_restated(text):
         claims.append(Claim((r.start, r.end), r.left, r.right, None, None, r.status, r.reason))
-    for n in find_divisibility(text):
+    for n in find_divisibility(text) + find_gcd_claims(text):
         claims.append(Claim((n.start, n.end), n.left, n.right, None, None, n.status, n.reason))
     for n in (
         find_counts(text) + find_solutions(text) + find_durations(text) + find_base_claims(text)

@@ -24,7 +24,7 @@ import re
 from stepscore.verifiers.steps.recompute import DecidedLink
 from stepscore.verifiers.steps.tokens import digits
 
-__all__ = ["find_divisibility"]
+__all__ = ["HYPOTHETICAL", "OPERATOR_BEFORE", "find_divisibility"]
 
 _NUMBER = r"\d{1,3}(?:(?:,|\{,\}|,\\!|\\,)\d{3})+(?![\d,])|\d{1,18}"
 # (possessive spaces around the optional delimiters: a failed match must not try every
@@ -43,7 +43,7 @@ _MORE = re.compile(
     rf"{_CLOSE_ALL}(?!\s*+(?:is|are)\b)"
 )
 # what may not come just before the number: an operator (the number ends an expression)
-_BEFORE = re.compile(r"(?:[-+*/×÷^·_]|\\(?:cdot|times|div|pm))\s*(?:\$|\\\(|\\\[)?\s*\Z")
+OPERATOR_BEFORE = re.compile(r"(?:[-+*/×÷^·_]|\\(?:cdot|times|div|pm))\s*(?:\$|\\\(|\\\[)?\s*\Z")
 # the number bounds or ranges the subject rather than being it
 _BOUND = re.compile(
     r"\b(?:than|between|between\s+\S+\s+and|under|over|below|above|least|most|to|from|within)"
@@ -51,7 +51,7 @@ _BOUND = re.compile(
     re.IGNORECASE,
 )
 # sentences that ask, suppose or set a goal assert nothing
-_HYPOTHETICAL = re.compile(
+HYPOTHETICAL = re.compile(
     r"\b(?:if|whether|check|test|suppose|assume|unless|until|when|such\s+that|so\s+that"
     r"|must|should|need|needs|want|would|could|might|can|cannot|let)\b",
     re.IGNORECASE,
@@ -71,9 +71,9 @@ def find_divisibility(text: str) -> list[DecidedLink]:
         start = m.start("n")
         # where its sentence starts (no further back than 300 characters)
         begun = max(starts[bisect.bisect_right(starts, start) - 1], start - 300)
-        if _BEFORE.search(text, max(0, start - 30), start):
+        if OPERATOR_BEFORE.search(text, max(0, start - 30), start):
             continue
-        if _HYPOTHETICAL.search(text, begun, start) or _DENIED.search(text, begun, start):
+        if HYPOTHETICAL.search(text, begun, start) or _DENIED.search(text, begun, start):
             continue  # "if 12 is divisible by ...", "none of 15, 19, or 23 are divisible by 9"
         if _BOUND.search(text, max(0, start - 40), start):
             continue  # "no odd integer less than 100 is divisible by 16": 100 is a bound
