@@ -357,6 +357,8 @@ HOSTILE_STEPS = {
     "many stated facts": "There are 30 days in March. From March 1 to March 2, there are 9 days. "
     * 600,
     "spaces in a date span": "From March 1" + " " * 50000 + "to",
+    "a gcd never closed": "gcd(" + "1, " * 20000 + "x",
+    "pairs of numbers before 'coprime'": "6 and " * 10000 + "9 are coprime",
     "letters after 'mistake'": "mistake " + "a" * 50000,
     "spaces after 'can't'": "can't" + " " * 50000 + "have",
     "blaming the problem over and over": "the problem is " * 5000,
