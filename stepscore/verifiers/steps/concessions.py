@@ -84,7 +84,7 @@ class Concession:
 _NEGATION = re.compile(
     r"\b(?:no|not|without|never|nothing|isn't|aren't)\b[^.!?]{0,20}\Z", re.IGNORECASE
 )
-_ASKED = re.compile(r"[^.!?]*+\?")
+_ASKED = re.compile(r"[^.!?]{0,200}+\?")  # (bounded: many blames in one long sentence)
 
 
 def _denied(text: str, m: re.Match[str]) -> bool:

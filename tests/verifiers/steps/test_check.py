@@ -358,6 +358,7 @@ HOSTILE_STEPS = {
     * 600,
     "spaces in a date span": "From March 1" + " " * 50000 + "to",
     "a gcd never closed": "gcd(" + "1, " * 20000 + "x",
+    "blames asked in one long sentence": "a mistake in the problem " * 8000 + "?",
     "pairs of numbers before 'coprime'": "6 and " * 10000 + "9 are coprime",
     "letters after 'mistake'": "mistake " + "a" * 50000,
     "spaces after 'can't'": "can't" + " " * 50000 + "have",
