@@ -23,7 +23,13 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from stepscore.verifiers.math.arithmetic import proportional
+from stepscore.verifiers.math.arithmetic import (
+    TooLarge,
+    Undefined,
+    evaluate,
+    points_for,
+    proportional,
+)
 from stepscore.verifiers.math.config import MathConfig
 from stepscore.verifiers.math.expression import Expression, Node
 from stepscore.verifiers.steps.identities import (
@@ -202,11 +208,40 @@ def _follows(previous: _Equation, current: _Equation, gap: str | None) -> bool:
         return False  # "$n^2+n=1004$, $n^2+n=2008$, ...": cases listed, one side the same
     if _ELLIPSIS.search(gap):
         return False  # "$j-i = 12$, ..., $j-i = 99$": a list elided
-    if len(previous[1]) > 1 and _REWRITE_VERB.search(gap) is None:
-        return False
     if previous[1:3] != current[1:3]:
         return False
+    if len(previous[1]) > 1 and _REWRITE_VERB.search(gap) is None:
+        return _constant_changed(previous[0], current[0])
     return not (_identity(previous[0]) or _identity(current[0]))
+
+
+def _constant_changed(before: tuple[str, str], after: tuple[str, str]) -> bool:
+    """Whether two equations in several unknowns have the same variable part (up to a
+    nonzero factor) and a different constant (``x^2 - 10x + 25 + y^2 - 14y + 49 = 13``
+    then ``x^2 + y^2 - 10x - 14y + 74 = 0``): no system writes two such equations (it
+    would have no solution), so the second rewrites the first, wrongly."""
+    sides = [compile_side(side) for side in (*before, *after)]
+    if any(e is None for e in sides):
+        return False
+    a, b, c, d = sides
+    assert a is not None and b is not None and c is not None and d is not None
+    names = a.variables | b.variables | c.variables | d.variables
+    gaps: list[tuple[Fraction, Fraction]] = []
+    for env in points_for(names, 5):
+        try:
+            first = evaluate(a, env) - evaluate(b, env)
+            second = evaluate(c, env) - evaluate(d, env)
+        except (TooLarge, Undefined, ZeroDivisionError, OverflowError, ValueError, RecursionError):
+            return False
+        if not (isinstance(first, Fraction) and isinstance(second, Fraction)):
+            return False
+        gaps.append((first, second))
+    (f0, s0), (f1, s1) = gaps[0], gaps[1]
+    if s1 == s0 or f1 == f0:
+        return False
+    factor = (f1 - f0) / (s1 - s0)  # first = factor * second + shift, if the parts agree
+    shift = f0 - factor * s0
+    return shift != 0 and all(f - factor * g == shift for f, g in gaps)
 
 
 def _identity(sides: tuple[str, str]) -> bool:

@@ -95,3 +95,18 @@ def test_an_unknown_set_alone_in_latex_is_read_in_the_prose() -> None:
     right = wrong.replace("350 - 150", "500 - 150")
     assert check_text(right).status == "verified"
     assert check_text(r"We get 2 $x$ + 3 = 11, so $x$ = 4.").status == "verified"
+
+
+def test_equations_in_several_unknowns_whose_constant_changed_are_refuted() -> None:
+    """The same variable part (up to a factor) with another constant: no system writes
+    that, so the second equation rewrites the first, wrongly."""
+    wrong = (
+        r"We expand: \[ x^2 - 10x + 25 + y^2 - 14y + 49 = 13, \] "
+        r"\[ x^2 + y^2 - 10x - 14y + 74 = 0. \]"
+    )
+    verdict = check_text(wrong)
+    assert verdict.status == "refuted"
+    assert check_text(r"We get $2 + c = 2b - 11$, so $c - 2b = -9$.").status == "refuted"
+    assert check_text(wrong.replace("74", "61")).status != "refuted"
+    assert check_text(r"\[ x + y = 5 \] \[ x - y = 1 \]").status != "refuted"  # a system
+    assert check_text(r"\[ 2x + 2y = 10 \] \[ x + y = 5 \]").status != "refuted"

@@ -42,4 +42,4 @@ def test_gsm8k_reference_solutions_are_not_refuted(shared_data: Path) -> None:
 
 def test_math_reference_solutions_are_rarely_refuted(shared_data: Path) -> None:
     refuted = _refuted(shared_data / "math" / "test.jsonl", "solution", "problem")
-    assert len(refuted) <= 30, refuted  # 27 now, most of them slips of the references
+    assert len(refuted) <= 30, refuted  # 26 now, most of them slips of the references
