@@ -211,7 +211,9 @@ def _follows(previous: _Equation, current: _Equation, gap: str | None) -> bool:
     if previous[1:3] != current[1:3]:
         return False
     if len(previous[1]) > 1 and _REWRITE_VERB.search(gap) is None:
-        return _constant_changed(previous[0], current[0])
+        # ("$1 + a = b$, $1 + b = a$, and so on": cases listed, not one equation rewritten)
+        listed = _COMMA.fullmatch(gap) is not None and "," in gap
+        return not listed and _constant_changed(previous[0], current[0])
     return not (_identity(previous[0]) or _identity(current[0]))
 
 

@@ -59,6 +59,10 @@ _COPRIME = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_START = re.compile(r"[.!?:;\n]\s+")
+# what makes the gcd or lcm a part of what the sentence gives the value of
+_PART_OF = re.compile(
+    r"\b(?:and|of|times|plus|minus|by|with|over)\s*+(?:the\s++)?\Z", re.IGNORECASE
+)
 
 
 def find_gcd_claims(text: str) -> list[DecidedLink]:
@@ -81,6 +85,8 @@ def find_gcd_claims(text: str) -> list[DecidedLink]:
         if asserted(m.start()):
             out.append(_decided(m, name, numbers, int(m["value"])))
     for m in _PROSE.finditer(text):
+        if _PART_OF.search(text, max(0, m.start() - 40), m.start()):
+            continue  # "the product of the GCD and LCM of 8 and 6 is 48"
         what = m["what"].lower()
         name = "lcm" if "multiple" in what or what == "lcm" else "gcd"
         if asserted(m.start()):

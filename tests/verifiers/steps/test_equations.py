@@ -110,3 +110,5 @@ def test_equations_in_several_unknowns_whose_constant_changed_are_refuted() -> N
     assert check_text(wrong.replace("74", "61")).status != "refuted"
     assert check_text(r"\[ x + y = 5 \] \[ x - y = 1 \]").status != "refuted"  # a system
     assert check_text(r"\[ 2x + 2y = 10 \] \[ x + y = 5 \]").status != "refuted"
+    listed = r"So we can have $1+a=b$, $1+b=a$, $\frac{1}{b} + \frac{1}{a} = 1$, and so on."
+    assert check_text(listed).status != "refuted"  # cases listed

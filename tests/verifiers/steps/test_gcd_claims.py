@@ -49,6 +49,7 @@ def test_claims_decided(text: str, left: str, status: str) -> None:
         "gcd(a, b) = 6",
         "x + 6 and 9 are relatively prime",  # 6 ends an expression
         r"so $2 \cdot \gcd(4, 6) = 4$",  # the gcd is a factor
+        "So the product of the GCD and LCM of $8$ and $6$ is $48$.",  # a part of the product
         "",
     ],
 )
