@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 
 from stepscore.verifiers.steps.recompute import DecidedLink
 from stepscore.verifiers.steps.tokens import digits
 
-__all__ = ["HYPOTHETICAL", "OPERATOR_BEFORE", "find_divisibility"]
+__all__ = ["HYPOTHETICAL", "OPERATOR_BEFORE", "find_divisibility", "sentence_begins"]
 
 _NUMBER = r"\d{1,3}(?:(?:,|\{,\}|,\\!|\\,)\d{3})+(?![\d,])|\d{1,18}"
 # (possessive spaces around the optional delimiters: a failed match must not try every
@@ -61,16 +62,22 @@ _SENTENCE_START = re.compile(r"[.!?:;\n]\s+")
 _DENIED = re.compile(r"\b(?:none|neither|nor|no)\b", re.IGNORECASE)
 
 
+def sentence_begins(text: str) -> Callable[[int], int]:
+    """Where the sentence of ``text`` holding an offset begins (no further back than 300
+    characters): what `HYPOTHETICAL` is searched in, before a claim."""
+    starts = [0, *(found.end() for found in _SENTENCE_START.finditer(text))]
+    return lambda at: max(starts[bisect.bisect_right(starts, at) - 1], at - 300)
+
+
 def find_divisibility(text: str) -> list[DecidedLink]:
     """The divisibility claims of ``text`` (see the module docstring), decided."""
     if "divisible" not in text and "multiple of" not in text:
         return []
     out = []
-    starts = [0, *(found.end() for found in _SENTENCE_START.finditer(text))]
+    begins = sentence_begins(text)
     for m in _CLAIM.finditer(text):
         start = m.start("n")
-        # where its sentence starts (no further back than 300 characters)
-        begun = max(starts[bisect.bisect_right(starts, start) - 1], start - 300)
+        begun = begins(start)
         if OPERATOR_BEFORE.search(text, max(0, start - 30), start):
             continue
         if HYPOTHETICAL.search(text, begun, start) or _DENIED.search(text, begun, start):

@@ -98,7 +98,7 @@ def find_transitions(text: str, before: str | None = None) -> list[Transition]:
     out: list[Transition] = []
     previous = None if before is None else _equation(before, 0, functions)
     lines = _arrow_pieces(math_lines(text) or plain_lines(text))
-    if lines is not None and lines and all(_LETTER_SET.fullmatch(line) for line, _, _ in lines):
+    if lines and all(_LETTER_SET.fullmatch(line) for line, _, _ in lines):
         # LaTeX sets only the unknown ("150 + \\( x \\) = 500"): the equations are the prose's
         lines = plain_lines(_INLINE_LETTER.sub(_bare_letter, text))
     for k, (line, offset, gap) in enumerate(lines):

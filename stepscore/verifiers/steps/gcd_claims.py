@@ -23,11 +23,14 @@ expression (``\\gcd(12, 18) = 6 \\cdot k``) is not read.
 
 from __future__ import annotations
 
-import bisect
 import math
 import re
 
-from stepscore.verifiers.steps.divisibility import HYPOTHETICAL, OPERATOR_BEFORE
+from stepscore.verifiers.steps.divisibility import (
+    HYPOTHETICAL,
+    OPERATOR_BEFORE,
+    sentence_begins,
+)
 from stepscore.verifiers.steps.recompute import DecidedLink
 
 __all__ = ["find_gcd_claims"]
@@ -58,7 +61,6 @@ _COPRIME = re.compile(
     r"(?:factors?|divisors?))\b",
     re.IGNORECASE,
 )
-_SENTENCE_START = re.compile(r"[.!?:;\n]\s+")
 # what makes the gcd or lcm a part of what the sentence gives the value of
 _PART_OF = re.compile(
     r"\b(?:and|of|times|plus|minus|by|with|over)\s*+(?:the\s++)?\Z", re.IGNORECASE
@@ -70,11 +72,10 @@ def find_gcd_claims(text: str) -> list[DecidedLink]:
     lower = text.lower()
     if not any(w in lower for w in ("gcd", "lcm", "gcf", "hcf", "common", "prime")):
         return []
-    starts = [0, *(found.end() for found in _SENTENCE_START.finditer(text))]
+    begins = sentence_begins(text)
 
     def asserted(at: int) -> bool:
-        begun = max(starts[bisect.bisect_right(starts, at) - 1], at - 300)
-        return HYPOTHETICAL.search(text, begun, at) is None
+        return HYPOTHETICAL.search(text, begins(at), at) is None
 
     out = []
     for m in _FUNCTION.finditer(text):
