@@ -9,8 +9,8 @@ steps), the same figures for `locate_error` given what RL on these problems has 
 each problem's gold answer, and its worked solution, found by joining the problem text to
 GSM8K or MATH test in the shared data. Splits whose problems do not join say so.
 
-Last, false alarms on right answers (without ``--path``): the GSM8K and MATH test
-reference solutions, read as chains of thought, and how many of them the checker refutes
+Last, false alarms on right answers (without ``--path``): the GSM8K (test and train) and MATH
+test reference solutions, read as chains of thought, and how many of them the checker refutes
 (the references hold a few slips of their own, so a handful is expected); then the same
 for model solutions whose final answer was judged right (GSM8K model solutions, MATH
 best-of-8 responses), where a refutation is a false alarm or a real slip on the way; and
@@ -94,14 +94,15 @@ def reference_problems() -> dict[str, MathProblem]:
 
 
 def reference_solutions() -> None:
-    """False alarms on right answers: each GSM8K and MATH test reference solution, read
-    as a chain of thought; nearly every refutation is a false alarm (the references
+    """False alarms on right answers: each GSM8K (test and train) and MATH test reference
+    solution, read as a chain of thought; nearly every refutation is a false alarm (the references
     hold a few slips of their own)."""
-    for name in ("gsm8k", "math"):
+    for name, part in (("gsm8k", "test"), ("gsm8k", "train"), ("math", "test")):
+        label = f"{name} {part} refs" if part != "test" else f"{name} refs"
         try:
-            samples = load_benchmark(name, "test").samples
+            samples = load_benchmark(name, part).samples
         except DataUnavailableError:
-            print(f"{name + ' refs':>14}: data not found; skipped")
+            print(f"{label:>14}: data not found; skipped")
             continue
         traces = [
             segment(p.solution.split("####")[0], kind="cot", prompt=p.question)
@@ -117,7 +118,7 @@ def reference_solutions() -> None:
         steps = sum(len(v) for v in verdicts)
         wrong = sum(s.status == "refuted" for v in verdicts for s in v)
         print(
-            f"{name + ' refs':>14}: {len(refuted)} of {len(traces)} reference solutions "
+            f"{label:>14}: {len(refuted)} of {len(traces)} reference solutions "
             f"refuted ({100 * len(refuted) / max(len(traces), 1):.2f}%), {wrong} of {steps} steps"
         )
 

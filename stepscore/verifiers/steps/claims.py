@@ -232,6 +232,8 @@ def _link(
 ) -> Link | None:
     if not (_readable(left, between[0]) and _readable(right, between[1])):
         return None
+    if _shared_aside(left, right):
+        return None  # ".1(Number of Minutes) + 1 = .15(Number of Minutes)": an unknown in words
     if _unlike_units(left, right):
         return None  # "1/2 inch = 20 miles": a scale, not a computation
     here = left_text is text  # else the left side was written in an earlier step
@@ -254,6 +256,16 @@ def _link(
         chain=chain,
         flipped=flipped,
     )
+
+
+def _shared_aside(left: list[Token], right: list[Token]) -> bool:
+    """Whether both sides hold the same words in brackets: a quantity named in words on
+    both sides of an equation is its unknown, not an aside to skip."""
+    asides = [
+        {t.text.lower() for t in side if t.kind == "skip" and t.text[:1] == "("}
+        for side in (left, right)
+    ]
+    return bool(asides[0] & asides[1])
 
 
 def _modifies(tokens: list[Token], i: int) -> bool:
@@ -392,6 +404,8 @@ def _safe_left(before: Token | None, first: Token, text: str) -> bool:
         return not words or words[-1] not in LEFT_OPWORDS
     if before.kind == "word":
         word = before.text.lower()
+        if before.text[:1].isupper() and first.kind == "num" and _named(text, before.start):
+            return False  # "Week 1 + Week 2 = 35 + 35": the number names a week
         contraction = before.start > 0 and text[before.start - 1] in "'’"  # "That's $6561-..."
         if not first.spaced or (
             len(word) == 1 and before.text not in _SINGLE_WORDS and not contraction
@@ -415,8 +429,25 @@ def _safe_left(before: Token | None, first: Token, text: str) -> bool:
     return True
 
 
+def _dots_percent(tokens: list[Token], j: int) -> bool:
+    """Whether dots at ``j`` lead, unspaced, to a percent sign (``8.333...%``)."""
+    k = j
+    while k < len(tokens) and k - j < 3 and tokens[k].text in ".…" and not tokens[k].spaced:
+        k += 1
+    return k > j and k < len(tokens) and tokens[k].kind == "pct" and not tokens[k].spaced
+
+
+def _named(text: str, at: int) -> bool:
+    """Whether the capitalized word at ``at`` stands inside a sentence (a name such as
+    "Week", "Box"), not at its start ("Then 3 + 4 = 7")."""
+    head = text[:at].rstrip(" \t*")
+    return bool(head) and head[-1] not in ".!?:;\n([{$"
+
+
 def _safe_right(tokens: list[Token], j: int) -> bool:
     after = tokens[j] if j < len(tokens) else None
+    if after is not None and after.text in ".…" and not after.spaced and _dots_percent(tokens, j):
+        return False  # "= 8.333...%": a repeating percentage, not the number before it
     if after is not None and after.kind == "delim" and after.text in _LINE_BREAKS:
         k = j + 1  # "... \\\\ &\\qquad + \\dfrac{...}": the side goes on past the break
         while k < len(tokens) and tokens[k].kind in ("skip", "delim"):

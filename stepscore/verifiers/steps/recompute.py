@@ -112,7 +112,41 @@ def _dividend(side: tuple[Token, ...]) -> Fraction | None:
 
 
 def _readings(side: tuple[Token, ...]) -> list[tuple[Fraction | complex, bool]]:
-    """The side's values: one per reading of its percent signs, with an implicit flag."""
+    """The side's values: one per reading of its percent signs, with an implicit flag;
+    and where spacing groups a divisor (``25 / 1/3``, ``3/ 1/4``), its readings too."""
+    readings = _plain_readings(side)
+    grouped = _grouped_divisor(side) if readings else None
+    return readings + _plain_readings(grouped) if grouped else readings
+
+
+def _grouped_divisor(side: tuple[Token, ...]) -> tuple[Token, ...] | None:
+    """``side`` with brackets around a fraction its spacing sets apart as a divisor
+    (``2 cups / 1/4 cup`` is 2 ÷ ¼, as GSM8K's solutions write it), or None."""
+    core = [k for k, t in enumerate(side) if t.kind not in ("skip", "unit")]
+    for n in range(len(core) - 3):
+        slash, b, inner, c = (side[k] for k in core[n : n + 4])
+        if (
+            slash.kind == "op"
+            and slash.text == "/"
+            and (slash.spaced or b.spaced)
+            and b.kind == "num"
+            and inner.kind == "op"
+            and inner.text == "/"
+            and not inner.spaced
+            and c.kind == "num"
+            and not c.spaced
+        ):
+            low, high = core[n + 1], core[n + 3]
+            after = side[core[n + 4]] if n + 4 < len(core) else None
+            if after is not None and (after.kind != "op" or after.text == "^"):
+                return None  # "25 / 1/3^2", "25 / 1/3 (x)": no divisor set apart
+            opened = Token("open", "(", b.start, b.start, b.spaced)
+            closed = Token("close", ")", c.end, c.end, False)
+            return (*side[:low], opened, *side[low : high + 1], closed, *side[high + 1 :])
+    return None
+
+
+def _plain_readings(side: tuple[Token, ...]) -> list[tuple[Fraction | complex, bool]]:
     readings = []
     modes = (True, False) if any(t.kind == "pct" for t in side) else (True,)
     for percent_value in modes:

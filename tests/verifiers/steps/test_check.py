@@ -50,6 +50,9 @@ VERIFIED = [
     "$1{,}001 = 7 \\times 11 \\times 13$",
     "15 (\\text{light blue}) + 45 (\\text{dark blue}) = 60",
     "40 \\text{ (Alani)} + 80 \\text{ (Braylen)} = 120",
+    "so he used 25 / 1/3 = 75 total decorations",  # a divisor its spacing sets apart
+    "There are 3/ 1/4 = 12 one-fourth miles in 3 miles.",
+    "2 cups / 1/4 cup/burger = 8 burgers",
 ]
 
 REFUTED = [
@@ -82,6 +85,7 @@ REFUTED = [
     "194 = 11 \\times 17 + 9 = 196",
     "$100{,}001 = 7 \\times 11 \\times 13 \\times 101$",
     "15 (\\text{light blue}) + 45 (\\text{dark blue}) = 70",
+    "so he used 12 / 1/3 = 6 boxes",  # neither 12 ÷ (1/3) = 36 nor (12/1)/3 = 4
 ]
 
 
