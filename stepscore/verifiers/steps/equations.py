@@ -8,7 +8,10 @@ collecting terms, dividing through. Such a rewrite keeps the equation up to a no
 factor (``2x + 6 = 0`` and ``x + 3 = 0``); `decide_transition` tests that at random
 points (`stepscore.verifiers.math.arithmetic.proportional`). Solving steps that change
 the degree (``x^2 = 4`` to ``x = 2``, squaring both sides), systems in two unknowns and
-lines joined by words ("or", "and") are not read as rewrites.
+lines joined by words ("or", "and") are not read as rewrites. Equations written with
+decimals, which may be rounded, are read only when linear in one unknown, and decided by
+their solutions (`rounded`): ``0.99B + 1.01B + B = 4500`` then ``3.01B = 4500`` is
+refuted, ``1.5x = 1000`` then ``x = 667`` is not.
 
 >>> text = "\\\\[ x^2 - 2x - 7 = 0 \\\\] \\\\[ (x - 7)(x + 5) = 0 \\\\]"
 >>> [t.after for t in find_transitions(text)]
@@ -20,6 +23,7 @@ lines joined by words ("or", "and") are not read as rewrites.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -54,6 +58,7 @@ __all__ = [
 ]
 
 MAX_DEGREE = 12
+MAX_ROUNDED = 8  # equations with decimals read in one text (`rounded`)
 # Words that join one form of an equation to the next ("This simplifies to:", "we get").
 CONNECTIVE = re.compile(
     r"(?:[\s,.:;$]|\bwhich\b|\bthis\b|\bthat\b|\bwe\b|\bthen\b|\bso\b|\bthus\b|\bhence\b"
@@ -75,7 +80,8 @@ _REWRITE_VERB = re.compile(
 MAX_UNKNOWNS = 3
 _LEAD = re.compile(r"\s*(?:\\(?:Rightarrow|implies|Longrightarrow|therefore)\b)?")
 _CONFIG = MathConfig()
-_Equation = tuple[tuple[str, str], frozenset[str], int, int]  # (sides, unknowns, degree, start)
+# (sides, unknowns, degree, start, decimals written)
+_Equation = tuple[tuple[str, str], frozenset[str], int, int, bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +92,7 @@ class Transition:
     end: int
     before: tuple[str, str]
     after: tuple[str, str]
+    decimals: bool = False  # linear in one unknown, with decimals written (`rounded`)
 
 
 def find_transitions(text: str, before: str | None = None) -> list[Transition]:
@@ -101,17 +108,19 @@ def find_transitions(text: str, before: str | None = None) -> list[Transition]:
     if lines and all(_LETTER_SET.fullmatch(line) for line, _, _ in lines):
         # LaTeX sets only the unknown ("150 + \\( x \\) = 500"): the equations are the prose's
         lines = plain_lines(_INLINE_LETTER.sub(_bare_letter, text))
+    rounded_left = MAX_ROUNDED
     for k, (line, offset, gap) in enumerate(lines):
-        current = _equation(line, offset, functions)
+        current = _equation(line, offset, functions, decimals=rounded_left > 0)
         if (
             current is not None
             and previous is not None
             and _follows(previous, current, gap)
             and not _listed(lines, k)
         ):
-            out.append(
-                Transition(previous[3], offset + len(line.rstrip()), previous[0], current[0])
-            )
+            decimals = previous[4] or current[4]
+            rounded_left -= decimals
+            end = offset + len(line.rstrip())
+            out.append(Transition(previous[3], end, previous[0], current[0], decimals))
         previous = current if line.strip() else previous
     return out
 
@@ -253,6 +262,8 @@ def _identity(sides: tuple[str, str]) -> bool:
 
 def decide_transition(transition: Transition) -> Outcome:
     """The same equation up to a nonzero factor ("verified"), or not ("refuted")."""
+    if transition.decimals:
+        return rounded(transition)
     same, why = proportional(transition.before, transition.after, "=", _CONFIG)
     if same is None:
         return "unverifiable", None, None, why
@@ -261,8 +272,11 @@ def decide_transition(transition: Transition) -> Outcome:
     return "refuted", None, None, "the rewritten equation is not equivalent"
 
 
-def _equation(line: str, offset: int, functions: frozenset[str]) -> _Equation | None:
-    """``(sides, unknown, degree, start)`` of a line that is one polynomial equation."""
+def _equation(
+    line: str, offset: int, functions: frozenset[str], *, decimals: bool = True
+) -> _Equation | None:
+    """``(sides, unknown, degree, start, decimals)`` of a line that is one polynomial
+    equation (with ``decimals`` False, one written without decimals)."""
     if line.lstrip(" \t&").startswith("=") or functions:
         return None
     line = line.rstrip().rstrip(".,;")
@@ -273,7 +287,7 @@ def _equation(line: str, offset: int, functions: frozenset[str]) -> _Equation | 
         return None
     (left, start), (right, _) = segments[0]
     a, b = compile_side(left), compile_side(right)
-    if a is None or b is None or a.inexact or b.inexact:
+    if a is None or b is None:
         return None
     names = a.variables | b.variables
     if not 1 <= len(names) <= MAX_UNKNOWNS:
@@ -281,7 +295,11 @@ def _equation(line: str, offset: int, functions: frozenset[str]) -> _Equation | 
     da, db = _degree(a), _degree(b)
     if da is None or db is None or max(da, db) == 0:
         return None
-    return (" ".join(left.split()), " ".join(right.split())), names, max(da, db), start
+    written = a.inexact or b.inexact
+    if written and (not decimals or len(names) > 1 or max(da, db) > 1):
+        return None  # decimals may be rounded: read only where `rounded` can bound them
+    sides = (" ".join(left.split()), " ".join(right.split()))
+    return sides, names, max(da, db), start, written
 
 
 def _solved(sides: tuple[str, str], unknowns: frozenset[str]) -> bool:
@@ -330,3 +348,89 @@ def node_degree(node: Node) -> int | None:
 
 def _small_int(value: object) -> bool:
     return isinstance(value, Fraction) and value.denominator == 1 and 0 <= value <= MAX_DEGREE
+
+
+_LITERAL = re.compile(r"\d*\.\d+|\d+")
+MAX_LITERALS = 6
+
+
+def rounded(transition: Transition) -> Outcome:
+    """A linear equation in one unknown written with decimals, rewritten (``0.99B +
+    1.01B + B = 4500`` then ``3.01B = 4500``): its solution, and the range of solutions
+    the rewrite allows if each number it writes was rounded at its last place (``x =
+    15`` for ``0.33x = 5``). Refuted when the first lies outside the second."""
+    before = _roots(transition.before, _fraction_like)  # "0.33x = 100": a third, rounded
+    after = _roots(transition.after, lambda _: True)  # "x = 667": each number maybe rounded
+    if before is None or after is None:
+        return "unverifiable", None, None, "no single solution to compare, or too many numbers"
+    if before[1] < after[0] or after[1] < before[0]:
+        return "refuted", None, None, "the rewritten equation is not equivalent, even rounded"
+    exact = _root(transition.before) == _root(transition.after)
+    why = "the same equation, rewritten" if exact else "the same up to the rounding written"
+    return "verified", None, None, why
+
+
+def _roots(
+    sides: tuple[str, str], rounded: Callable[[str], bool]
+) -> tuple[Fraction, Fraction] | None:
+    """The least and greatest solution of a linear equation whose numbers that
+    ``rounded`` picks may each lie half a unit of their last place off, or None."""
+    picked = [m[0] for side in sides for m in _LITERAL.finditer(side) if rounded(m[0])]
+    if len(picked) > MAX_LITERALS:
+        return None
+    found = []
+    for corner in range(2 ** len(picked)):
+        root = _root(_moved(sides, rounded, corner))
+        if root is None:
+            return None
+        found.append(root)
+    return min(found), max(found)
+
+
+def _moved(sides: tuple[str, str], rounded: Callable[[str], bool], corner: int) -> tuple[str, str]:
+    """``sides`` with the k-th number ``rounded`` picks moved half a unit of its last
+    place down, or up where bit k of ``corner`` is set; written as a fraction."""
+    out, k = [], 0
+    for side in sides:
+        parts, last = [], 0
+        for m in _LITERAL.finditer(side):
+            if not rounded(m[0]):
+                continue
+            places = len(m[0]) - m[0].index(".") - 1 if "." in m[0] else 0
+            sign = 1 if corner >> k & 1 else -1
+            value = Fraction(m[0]) + sign * Fraction(1, 2 * 10**places)
+            parts.append(f"{side[last : m.start()]}({value.numerator}/{value.denominator})")
+            last, k = m.end(), k + 1
+        out.append("".join(parts) + side[last:])
+    return out[0], out[1]
+
+
+def _fraction_like(text: str) -> bool:
+    """A decimal of two places or more that may be a repeating fraction rounded (``0.33``,
+    ``0.167``, ``0.14``), not one that is exact as written (``0.99``, ``1.5``, ``0.125``)."""
+    places = len(text) - text.index(".") - 1 if "." in text else 0
+    if places < 2:
+        return False
+    value, half = Fraction(text), Fraction(1, 2 * 10**places)
+    return any(abs(Fraction(round(value * q), q) - value) <= half for q in _REPEATING)
+
+
+_REPEATING = (3, 6, 7, 9, 11, 12)  # denominators whose fractions never end in decimals
+
+
+def _root(sides: tuple[str, str]) -> Fraction | None:
+    """The one solution of a linear equation in one unknown, or None."""
+    left, right = compile_side(sides[0]), compile_side(sides[1])
+    if left is None or right is None or len(left.variables | right.variables) != 1:
+        return None
+    (name,) = left.variables | right.variables
+    try:
+        at = [
+            evaluate(left, {name: x}) - evaluate(right, {name: x})
+            for x in (Fraction(0), Fraction(1))
+        ]
+    except (TooLarge, Undefined, ZeroDivisionError, OverflowError, ValueError, RecursionError):
+        return None
+    if not all(isinstance(v, Fraction) for v in at) or at[1] == at[0]:
+        return None
+    return -at[0] / (at[1] - at[0])

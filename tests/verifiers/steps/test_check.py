@@ -367,6 +367,8 @@ HOSTILE_STEPS = {
     "letters after 'mistake'": "mistake " + "a" * 50000,
     "spaces after 'can't'": "can't" + " " * 50000 + "have",
     "blaming the problem over and over": "the problem is " * 5000,
+    "equations with decimals rewritten": "\\[ 0.11x + 0.22 = 0.33 \\] " * 2000,
+    "many decimals in each equation": "0.1x+0.2+0.3+0.4+0.5+0.6+0.7+0.8 = 1.7 gives " * 500,
 }
 
 

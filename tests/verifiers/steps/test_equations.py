@@ -14,6 +14,11 @@ VERIFIED = [
     "\\[ (x+1)^2 = x^2 + 5 \\] \\[ x^2 + 2x + 1 = x^2 + 5 \\]",
     "\\( -2 + 4a + 8 = 0 \\implies 4a = -6 \\)",  # an arrow joins the lines of a derivation
     "So ((J + 10) + J) + 2J + 10 = 100. This simplifies to 4J + 20 = 100.",  # plain text
+    # decimals: each number the rewrite writes may be rounded at its last place
+    "So 1.5x = 1000, which gives x = 666.67",
+    "So 1.5x = 1000, which gives x = 667",
+    "So 0.33x = 100. Dividing, x = 300.",  # 0.33 may be a third, rounded
+    "So 0.3x + 2 = 5. Subtracting, 0.3x = 3.",
 ]
 REFUTED = [
     "\\[ x^2 - 2x - 7 = 0 \\] \\[ (x - 7)(x + 5) = 0 \\]",
@@ -24,6 +29,10 @@ REFUTED = [
     "\\( -2 + 4a + 8 = 0 \\implies 4a = -10 \\)",
     # ProcessBench gsm8k-197, step 2 (the first error), in plain text: 4J + 20, not 5J + 20
     "So ((J + 10) + J) + 2J + 10 = 100. This simplifies to 5J + 20 = 100.",
+    # ProcessBench gsm8k-73, step 1 (the first error): 0.99 + 1.01 + 1 is 3, not 3.01
+    "an equation: 0.99B + 1.01B + B = 4500. Combine like terms: 3.01B = 4500.",
+    "So 1.5x = 1000, which gives x = 670",  # 666.67: not a rounding of 670
+    "So 0.33x = 100. Dividing, x = 350.",
 ]
 NOT_TRANSITIONS = [
     "\\[ x + y = 10 \\] \\[ x - y = 2 \\]",  # a system in two unknowns
@@ -47,7 +56,7 @@ def test_equivalent_rewrites_are_verified(text: str) -> None:
 def test_rewrites_that_change_the_equation_are_refuted(text: str) -> None:
     verdict = check_text(text)
     assert verdict.status == "refuted", verdict
-    assert verdict.reason == "the rewritten equation is not equivalent"
+    assert verdict.reason.startswith("the rewritten equation is not equivalent")
 
 
 @pytest.mark.parametrize("text", NOT_TRANSITIONS)

@@ -43,10 +43,10 @@ def test_gsm8k_reference_solutions_are_not_refuted(shared_data: Path) -> None:
 @pytest.mark.slow
 def test_gsm8k_train_reference_solutions_are_rarely_refuted(shared_data: Path) -> None:
     refuted = _refuted(shared_data / "gsm8k" / "train.jsonl", "answer", "question")
-    # 24 now, slips of the references ("10 x .5 = 10", "4+4+6 = 18", "2*8 = 24"); before
-    # divisors set apart by spacing ("25 / 1/3 = 75") and unknowns named in words
-    # (".1(Number of Minutes) + 1 = .15(Number of Minutes)") were read, 39
-    assert len(refuted) <= 24, refuted
+    # 25 now, slips of the references ("10 x .5 = 10", "4+4+6 = 18", "if 140 + 140x = 147
+    # then x = .5"); before divisors set apart by spacing ("25 / 1/3 = 75") and unknowns
+    # named in words (".1(Number of Minutes) + 1 = .15(Number of Minutes)") were read, 39
+    assert len(refuted) <= 25, refuted
 
 
 def test_math_reference_solutions_are_rarely_refuted(shared_data: Path) -> None:
