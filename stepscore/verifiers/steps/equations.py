@@ -11,7 +11,8 @@ the degree (``x^2 = 4`` to ``x = 2``, squaring both sides), systems in two unkno
 lines joined by words ("or", "and") are not read as rewrites. Equations written with
 decimals, which may be rounded, are read only when linear in one unknown, and decided by
 their solutions (`rounded`): ``0.99B + 1.01B + B = 4500`` then ``3.01B = 4500`` is
-refuted, ``1.5x = 1000`` then ``x = 667`` is not.
+refuted, ``1.5x = 1000`` then ``x = 667`` is not. Dollar signs that each open an amount
+(``x * $1.5 = $300``) are money, not math, and read as blanks.
 
 >>> text = "\\\\[ x^2 - 2x - 7 = 0 \\\\] \\\\[ (x - 7)(x + 5) = 0 \\\\]"
 >>> [t.after for t in find_transitions(text)]
@@ -102,6 +103,8 @@ def find_transitions(text: str, before: str | None = None) -> list[Transition]:
     if text.count("=") + (before or "").count("=") < 2:
         return []
     functions = function_letters(text + (before or ""))
+    if "$" in text and _CASH.sub("", text).count("$") == 0:
+        text = text.replace("$", " ")  # "x * $1.5 = $300": amounts of money, not math
     out: list[Transition] = []
     previous = None if before is None else _equation(before, 0, functions)
     lines = _arrow_pieces(math_lines(text) or plain_lines(text))
@@ -125,6 +128,7 @@ def find_transitions(text: str, before: str | None = None) -> list[Transition]:
     return out
 
 
+_CASH = re.compile(r"\$(?=\.?\d)")
 _PLAIN_CHARS = frozenset("0123456789+-*/^(). =")
 _LETTER_SET = re.compile(r"\s*[A-Za-z]\s*")
 _INLINE_LETTER = re.compile(r"\\\(\s*[A-Za-z]\s*\\\)|\$\s*[A-Za-z]\s*\$")

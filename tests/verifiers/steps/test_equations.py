@@ -19,6 +19,7 @@ VERIFIED = [
     "So 1.5x = 1000, which gives x = 667",
     "So 0.33x = 100. Dividing, x = 300.",  # 0.33 may be a third, rounded
     "So 0.3x + 2 = 5. Subtracting, 0.3x = 3.",
+    "So x * $1.5 = $300. Dividing both sides by $1.5, x = 200.",  # amounts of money
 ]
 REFUTED = [
     "\\[ x^2 - 2x - 7 = 0 \\] \\[ (x - 7)(x + 5) = 0 \\]",
@@ -33,6 +34,8 @@ REFUTED = [
     "an equation: 0.99B + 1.01B + B = 4500. Combine like terms: 3.01B = 4500.",
     "So 1.5x = 1000, which gives x = 670",  # 666.67: not a rounding of 670
     "So 0.33x = 100. Dividing, x = 350.",
+    # ProcessBench gsm8k-65, step 4 (the first error): $150 * (2/2) is $150, not $300
+    "(2/3)x * $1.5 * (2/2) = $150 * (2/2). This simplifies to: (4/6)x * $1.5 = $300.",
 ]
 NOT_TRANSITIONS = [
     "\\[ x + y = 10 \\] \\[ x - y = 2 \\]",  # a system in two unknowns
