@@ -10,7 +10,11 @@ How a written value may differ from the exact one, and still stand:
   (``10/3 = 3.33``, ``= 3.334``): within one unit of its last place;
 - where the step signals rounding (``≈``, "about", "approximately", "rounded") it may
   be off by up to ``config.signalled_rel_tol`` of the value, or one unit for integers;
-- a percentage reads either as ``p`` or as ``p/100`` (``0.25 × 100 = 25%``).
+- a percentage reads either as ``p`` or as ``p/100`` (``0.25 × 100 = 25%``);
+- but where the left holds no decimal and the exact value can be written to the places
+  the right side gives (``59049/729`` is 81, so 81.00), a value written to a nonzero
+  last digit must be that value, rounding signalled or not (``\approx 80.83`` is
+  refuted; ``2^{10} \approx 1000`` may be a rough size and keeps the tolerance).
 
 Differences that may come from rounding the step did not declare (a left side that
 holds decimals, an integer written for ``33.3`` people) are "unverifiable", never
@@ -82,7 +86,12 @@ def recompute(
     computed, asserted = pairs[0]
     places = _places(link.right)
     signalled = signalled or link.approx
+    held = places is not None and places < 10 and _held(link)  # (not a calculator's float)
     for a, b in pairs:
+        if held and isinstance(a, Fraction) and (a * 10**places).denominator == 1:
+            if a == b:  # (exact inputs, an exact value it can write: no rounding to allow)
+                return "verified", _float(b), _float(a), "equal"
+            continue
         if _stands(a, b, places, signalled, signalled_rel_tol):
             why = "equal" if a == b else "equal up to the rounding written"
             return "verified", _float(b), _float(a), why
@@ -259,6 +268,16 @@ def _places(side: tuple[Token, ...]) -> int | None:
         return None
     text = nums[0].text
     return len(text) - text.index(".") - 1 if "." in text else 0
+
+
+def _held(link: Link) -> bool:
+    """Whether a mismatch leaves no room for rounding: the left side holds no decimal (a
+    written decimal may be rounded), and the right one is written to a nonzero last digit
+    (``80.83``, not ``1000``, which may be a rough size)."""
+    if any(t.kind == "num" and "." in t.text for t in link.left):
+        return False
+    nums = [digits(t.text) for t in link.right if t.kind == "num"]
+    return len(nums) == 1 and nums[0][-1] not in "0."
 
 
 def _stands(

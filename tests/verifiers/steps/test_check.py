@@ -51,6 +51,8 @@ VERIFIED = [
     "15 (\\text{light blue}) + 45 (\\text{dark blue}) = 60",
     "40 \\text{ (Alani)} + 80 \\text{ (Braylen)} = 120",
     "so he used 25 / 1/3 = 75 total decorations",  # a divisor its spacing sets apart
+    "so 1/8 = 0.13 each",  # rounded at the last place written
+    "Allen is 11/18*162 = <<11/18*162=99.00000000000001>>99 years old.",  # a calculator
     "There are 3/ 1/4 = 12 one-fourth miles in 3 miles.",
     "2 cups / 1/4 cup/burger = 8 burgers",
 ]
@@ -86,6 +88,8 @@ REFUTED = [
     "$100{,}001 = 7 \\times 11 \\times 13 \\times 101$",
     "15 (\\text{light blue}) + 45 (\\text{dark blue}) = 70",
     "so he used 12 / 1/3 = 6 boxes",  # neither 12 ÷ (1/3) = 36 nor (12/1)/3 = 4
+    # ProcessBench math-362, step 4 (the first error): 59049/729 is 81 exactly
+    "$\\frac{59049}{9^3} = \\frac{59049}{729} \\approx 80.83$",
 ]
 
 
