@@ -93,12 +93,24 @@ def _denied(text: str, m: re.Match[str]) -> bool:
     return _NEGATION.search(before) is not None or _ASKED.match(text, m.end()) is not None
 
 
+# words one of the patterns needs, found first as plain substrings (cheap: most steps hold
+# none, and the patterns above are slow to scan for)
+_BLAME_WORDS = (
+    "mistake", "error", "typo", "misprint", "inconsisten", "discrepanc", "misunderstand",
+    "confusion", "incorrect", "wrong", "flawed", "misleading", "contradictory",
+    "impossible", "mistaken", "asking",
+)  # fmt: skip
+
+
 def find_concession(text: str) -> Concession | None:
     """The first place ``text`` blames the problem or reaches an impossible count."""
-    count = _IMPOSSIBLE_COUNT.search(text)
+    low = text.lower()
+    count = _IMPOSSIBLE_COUNT.search(text) if "negative" in low else None
     if count and not _NEGATIVE_RESULT.search(text, 0, count.start()):
         count = None  # "we can't have a negative number of cats" as a bound is sound
-    blames = next((m for m in _BLAMES.finditer(text) if not _denied(text, m)), None)
+    blames = None
+    if any(word in low for word in _BLAME_WORDS):
+        blames = next((m for m in _BLAMES.finditer(text) if not _denied(text, m)), None)
     found = [m for m in (blames, count) if m]
     if not found:
         return None

@@ -107,12 +107,14 @@ def find_rewrites(text: str, before: str | None = None) -> list[Rewrite]:
     previous: tuple[str, int] | None = None if opening is None else (opening, 0)
     functions = function_letters(text + (before or ""))
     zero = False  # whether the chain the previous line ends opened with ``0 =``
-    cases = _CASES.search(text) is not None
+    unsolvable: list[Rewrite] = []  # (kept only where the step tries no cases: `_CASES`)
     for k, (line, offset, gap) in enumerate(_continued(text, math_lines(text))):
         adjacent = gap is not None and (k == 0 or not gap.strip())
         if not adjacent:
             previous = None
-        previous, zero = _chain((line, offset), previous, zero, functions, out, cases)
+        previous, zero = _chain((line, offset), previous, zero, functions, out, unsolvable)
+    if unsolvable and _CASES.search(text) is None:  # (searched last: it is slow to scan)
+        out = sorted(out + unsolvable, key=lambda r: r.start)
     return out
 
 
@@ -275,11 +277,11 @@ def _chain(
     zero: bool,
     functions: frozenset[str],
     out: list[Rewrite],
-    cases: bool = False,
+    unsolvable: list[Rewrite],
 ) -> tuple[tuple[str, int] | None, bool]:
-    """Add the rewrites of one line; return its last piece (for a line that opens with
-    ``=``) and whether its chain opened with ``0 =`` (``zero``: the previous line's did).
-    ``cases``: the step tries cases (`_CASES`); an equation with no solution is not read."""
+    """Add the rewrites of one line to ``out``, and its equations with no solution to
+    ``unsolvable``; return its last piece (for a line that opens with ``=``) and whether
+    its chain opened with ``0 =`` (``zero``: the previous line's did)."""
     text, offset = line
     if not text.strip():
         return previous, zero
@@ -301,7 +303,7 @@ def _chain(
         else:
             begin = _derivation(pieces, functions)
         if begin is None or len(pieces) - begin < 2:
-            out.extend(() if cases else _no_solution(pieces, functions))
+            unsolvable.extend(_no_solution(pieces, functions))
             continue
         scaled = k == 0 and zero
         for (a, sa), (b, sb) in zip(pieces[begin:], pieces[begin + 1 :], strict=False):
