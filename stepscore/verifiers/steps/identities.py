@@ -335,7 +335,10 @@ def _no_solution(pieces: list[tuple[str, int]], functions: frozenset[str]) -> li
             continue
         left, right = compile_side(a), compile_side(b)
         assert left is not None and right is not None  # (read by _candidate)
-        if left.inexact or right.inexact or not _constant_gap(left, right):
+        if left.inexact or right.inexact:
+            continue
+        left, right = _radicands(left, right)
+        if not _constant_gap(left, right):
             continue
         lead = len(a) - len(a.lstrip())
         out.append(Rewrite(sa + lead, sb + len(b.rstrip()), a.strip(), b.strip()))
@@ -343,6 +346,16 @@ def _no_solution(pieces: list[tuple[str, int]], functions: frozenset[str]) -> li
 
 
 _LONE_LETTER = re.compile(r"(?<![\\A-Za-z])[a-z](?![A-Za-z])")
+
+
+def _radicands(left: Expression, right: Expression) -> tuple[Expression, Expression]:
+    """For two roots of the same index (``\\sqrt{b^2 + 37^2} = \\sqrt{b^2 + 1225}``), what
+    they are roots of: equal only where those are; else the sides themselves."""
+    a, b = left.tree, right.tree
+    if a[0] == "root" and b[0] == "root" and a[2] == b[2]:
+        names = left.variables | right.variables
+        return Expression(a[1], names, left.inexact), Expression(b[1], names, right.inexact)
+    return left, right
 
 
 def _constant_gap(left: Expression, right: Expression) -> bool:

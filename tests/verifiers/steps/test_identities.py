@@ -79,6 +79,8 @@ def test_huge_exact_values_against_floats_do_not_crash() -> None:
         # a chain not read as a derivation (its first link fails), whose sides differ by 15
         r"the remaining bandages are \( (x - 16 + 100) - 25 = x + 69 - 25 = x + 44 \).",
         r"So \( 2x + 3 = 2x + 5 \).",  # one equation: no x makes it hold
+        # ProcessBench math-257, step 3 (the first error): 37^2 is 1369, not 1225
+        r"\[ \sqrt{(b - 0)^2 + (37 - 0)^2} = \sqrt{b^2 + 1225} \]",
     ],
 )
 def test_sides_that_differ_by_a_constant_are_refuted(text: str) -> None:
@@ -97,6 +99,7 @@ def test_sides_that_differ_by_a_constant_are_refuted(text: str) -> None:
         r"\( x + 5 = 7 + x - 2 \)",  # it holds for every x
         r"\( A + B = B + A + I \)",  # capitals may be matrices
         r"\( 0.5x + 1 = 0.5x + 1.01 \)",  # decimals written: maybe rounded
+        r"\[ \sqrt{(x - 1)^2 + 4} = \sqrt{(x + 3)^2 + 4} \]",  # equally far: x = -1
     ],
 )
 def test_equations_with_no_solution_left_alone_where_meant(text: str) -> None:
