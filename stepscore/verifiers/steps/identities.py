@@ -12,7 +12,10 @@ chain of at least two ``=`` after a named left end (``f(x) = A = B``, ``y = A = 
 continues a previous line, and both sides have the same variables (``2x + 3 = x + 5``
 alone is an equation; ``= 3(2) + 1`` substitutes a value). Anything the grammar does
 not read (functions, ``|x|``, ``\\log``, a letter used as a function ``f(2x)``, the
-ambiguous ``1/2x``) is skipped.
+ambiguous ``1/2x``) is skipped. Words may say it too: an expression, then words that
+say the next one rewrites it ("$x^2 + 2x + 1$ factors as $(x + 1)^2$", "..., which
+simplifies to $...$"), unless words before the first make it part of more ("$9a - 1$
+divided by $a$, which simplifies to ...").
 
 >>> [(r.left, r.right) for r in find_rewrites("\\\\[ y = (x+1)^2 = x^2 + 2x + 1 \\\\]")]
 [('(x+1)^2', 'x^2 + 2x + 1')]
@@ -99,7 +102,7 @@ def find_rewrites(text: str, before: str | None = None) -> list[Rewrite]:
     """The rewrite links of ``text``'s LaTeX, in order (see the module docstring);
     ``before``: the line of LaTeX the step before ended on (`closing_line`), whose last
     piece a first line that opens with ``=`` continues (spanned from the step's start)."""
-    if "=" not in text:
+    if "=" not in text and not any(word in text for word in _SAID_WORDS):
         return []
     out: list[Rewrite] = []
     opening = None if before is None else _last_piece(before)
@@ -108,14 +111,52 @@ def find_rewrites(text: str, before: str | None = None) -> list[Rewrite]:
     functions = function_letters(text + (before or ""))
     zero = False  # whether the chain the previous line ends opened with ``0 =``
     unsolvable: list[Rewrite] = []  # (kept only where the step tries no cases: `_CASES`)
+    said: tuple[str, int] | None = None  # the expression the line before ends on
     for k, (line, offset, gap) in enumerate(_continued(text, math_lines(text))):
         adjacent = gap is not None and (k == 0 or not gap.strip())
+        if k and said is not None and gap is not None and _SAID.fullmatch(gap):
+            _said(said, (line, offset), functions, out)  # "$A$ simplifies to $B$"
         if not adjacent:
             previous = None
         previous, zero = _chain((line, offset), previous, zero, functions, out, unsolvable)
+        alone = "=" not in line and not RELATION_BREAK.search(line)  # (one expression)
+        said = previous or ((line, offset) if alone and line.strip() else None)
+        if gap is None or _WORD_OPERATOR.search(gap):
+            said = None  # "$9a - 1$ divided by $a$, which simplifies to": more than $a$
     if unsolvable and _CASES.search(text) is None:  # (searched last: it is slow to scan)
         out = sorted(out + unsolvable, key=lambda r: r.start)
     return out
+
+
+# Words between two expressions that say the second rewrites the first (and a part of
+# each, to look for first)
+_SAID_WORDS = ("simplif", "xpand", "actor", "educe", "ecome", "written", "quivalent", "same")
+_SAID = re.compile(
+    r"\s*,?\s*(?:which|this|that|and)?\s*(?:simplif(?:ies|ied)|expands|expanded|factors"
+    r"|factored|reduces|reduced|becomes|can\s+be\s+(?:re)?written|is\s+equivalent"
+    r"|is\s+the\s+same)\s*(?:to|as|into)?\s*:?\s*",
+    re.IGNORECASE,
+)
+
+
+_WORD_OPERATOR = re.compile(
+    r"\b(?:by|of|times|plus|minus|over|and|than|from|with|into)\s*$",  # (not "equal to")
+    re.IGNORECASE,
+)
+
+
+def _said(
+    before: tuple[str, int], line: tuple[str, int], functions: frozenset[str], out: list[Rewrite]
+) -> None:
+    """Add ``A`` (the last piece of the line before) rewritten as ``line``, where words
+    say so ("$x^2 + 2x + 1$ factors as $(x + 1)^2$") and the line is one expression."""
+    (a, start), (b, at) = before, line
+    if "=" in b or RELATION_BREAK.search(b) or not _candidate(a, b, functions):
+        return
+    if _PREMISED.search(_FUNCTION_NAME.sub("", a + " " + b)):
+        return  # (capitals may be matrices, words functions: as for chains)
+    lead = len(a) - len(a.lstrip())
+    out.append(Rewrite(start + lead, at + len(b.rstrip()), a.strip(), b.strip()))
 
 
 # A step that tries cases or supposes ("If $b = 2$, then $4a = 4(a - 3) \Rightarrow 0 =

@@ -16,6 +16,9 @@ VERIFIED = [
     "\\[ = \\frac{17!(n-17)!}{15!(n-15)!} \\] \\[ = \\frac{17 \\times 16}{(n-15)(n-16)} \\]",
     "\\[ y = \\left( \\frac{1}{2} \\right)^{2 \\cdot 3^n} = \\left("
     " \\frac{1}{4} \\right)^{3^{n}} \\]",
+    # an expression words say another rewrites
+    "So $x^2 + 2x + 1$ factors as $(x + 1)^2$.",
+    "so $y = x^2 - 4$, which factors as $(x - 2)(x + 2)$",
 ]
 REFUTED = [
     "\\[ y = (x+1)^2 = x^2 + x + 1 \\]",
@@ -29,6 +32,9 @@ REFUTED = [
     # tiny exact values are not "the same" (2^-162 and 2^-128)
     "\\[ y = \\left( \\frac{1}{2} \\right)^{2 \\cdot 3^n} = \\left("
     " \\frac{1}{2} \\right)^{2^{n+1}} \\]",
+    # PRM800K phase-1 train steps rated wrong
+    "So $4x^4+12x^3-9x^2+x+3-(-x^2+x+3)$ which simplifies to $4x^4+12x^3-8x^2+2x+6$.",
+    "Ok, simplifying $t^3 * t^4$ is the same as $t^3+4$.",
 ]
 NOT_REWRITES = [
     "\\[ 2x + 3 = x + 5 \\]",  # an equation to solve
@@ -39,6 +45,9 @@ NOT_REWRITES = [
     "\\[ a + b = b + c = c + d \\]",  # equal sums, not one expression
     "\\[ ab + c = bc + a = ca + b \\]",  # a system: its first link is no rewrite
     "\\[ = x + 1 \\] then \\[ = x + 2 \\]",  # words between: not one derivation
+    # (ProcessBench math-829, a correct step): the expression is "(9a - 1) / a", not "a"
+    "the sum is equal to \\( 9a - 1 \\) divided by \\( a \\), which simplifies to"
+    " \\( 9 - \\frac{1}{a} \\).",
 ]
 
 
