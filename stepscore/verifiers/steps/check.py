@@ -65,6 +65,7 @@ from stepscore.verifiers.steps.operations import applies, defined_operations
 from stepscore.verifiers.steps.recompute import DIFFERS, recompute
 from stepscore.verifiers.steps.remainder import remainder_outcome
 from stepscore.verifiers.steps.restated import find_restated
+from stepscore.verifiers.steps.sides import find_side_rewrites
 from stepscore.verifiers.steps.solutions import find_solutions
 
 __all__ = [
@@ -465,7 +466,9 @@ def _rewrite_claims(
     gives: `stepscore.verifiers.steps.given`), and claims written with functions or
     moduli (``\\tan 45^\\circ = 1``, ``2^{10} \\equiv 1 \\pmod{11}``)."""
     claims, seen = [], set()
-    for rewrite in find_rewrites(text, opening) + find_factorizations(text):
+    previous = before[-1] if len(before) > 1 else None  # (the first is the problem)
+    found = find_rewrites(text, opening) + find_factorizations(text)
+    for rewrite in found + find_side_rewrites(text, previous):
         key = (rewrite.start, rewrite.end, rewrite.left, rewrite.right)
         if key in seen:  # (a factorization the rewrite finder read as well)
             continue

@@ -45,6 +45,7 @@ __all__ = [
     "LIST_JOIN",
     "RELATION_BREAK",
     "Rewrite",
+    "candidate",
     "closing_line",
     "compile_side",
     "decide_rewrite",
@@ -151,7 +152,7 @@ def _said(
     """Add ``A`` (the last piece of the line before) rewritten as ``line``, where words
     say so ("$x^2 + 2x + 1$ factors as $(x + 1)^2$") and the line is one expression."""
     (a, start), (b, at) = before, line
-    if "=" in b or RELATION_BREAK.search(b) or not _candidate(a, b, functions):
+    if "=" in b or RELATION_BREAK.search(b) or not candidate(a, b, functions):
         return
     if _PREMISED.search(_FUNCTION_NAME.sub("", a + " " + b)):
         return  # (capitals may be matrices, words functions: as for chains)
@@ -348,7 +349,7 @@ def _chain(
             continue
         scaled = k == 0 and zero
         for (a, sa), (b, sb) in zip(pieces[begin:], pieces[begin + 1 :], strict=False):
-            if _candidate(a, b, functions):
+            if candidate(a, b, functions):
                 lead = len(a) - len(a.lstrip())
                 end = sb + len(b.rstrip())
                 out.append(Rewrite(sa + lead, end, a.strip(), b.strip(), scaled))
@@ -372,10 +373,10 @@ def _no_solution(pieces: list[tuple[str, int]], functions: frozenset[str]) -> li
             continue  # (no unknown on both sides: cheap, before anything is compiled)
         if any(_PREMISED.search(_FUNCTION_NAME.sub("", side)) for side in (a, b)):
             continue  # (capitals may be matrices, words functions)
-        if not _candidate(a, b, functions):
+        if not candidate(a, b, functions):
             continue
         left, right = compile_side(a), compile_side(b)
-        assert left is not None and right is not None  # (read by _candidate)
+        assert left is not None and right is not None  # (read by candidate)
         if left.inexact or right.inexact:
             continue
         left, right = _radicands(left, right)
@@ -466,7 +467,7 @@ def _derivation(pieces: list[tuple[str, int]], functions: frozenset[str]) -> int
     if any(_PREMISED.search(piece) for piece, _ in pieces[1:]):
         return None
     (a, sa), (b, sb) = pieces[0], pieces[1]
-    if not _candidate(a, b, functions):  # ``P(x) = (x-1)(x+2) = x^2 + x - 2``: from B on
+    if not candidate(a, b, functions):  # ``P(x) = (x-1)(x+2) = x^2 + x - 2``: from B on
         return None if _set_equal(pieces[1:], any_kind=True) else 1
     first = Rewrite(sa, sb + len(b), a.strip(), b.strip())
     return 1 if decide_rewrite(first)[0] != "refuted" else None
@@ -501,7 +502,9 @@ def split_relations(text: str, offset: int) -> list[list[tuple[str, int]]]:
     return out
 
 
-def _candidate(a: str, b: str, functions: frozenset[str]) -> bool:
+def candidate(a: str, b: str, functions: frozenset[str]) -> bool:
+    """Whether ``a`` and ``b`` may be one expression rewritten: both read, in the same
+    variables (at least one), no function applied and no ambiguous ``1/2x``."""
     if not a.strip() or not b.strip():
         return False
     if any(_SLASH_LETTER.search(side) for side in (a, b)):

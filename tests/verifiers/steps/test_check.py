@@ -372,6 +372,7 @@ HOSTILE_STEPS = {
     "spaces after 'can't'": "can't" + " " * 50000 + "have",
     "blaming the problem over and over": "the problem is " * 5000,
     "equations with decimals rewritten": "\\[ 0.11x + 0.22 = 0.33 \\] " * 2000,
+    "sides worked on over and over": "\\[ x = 1 \\] Expanding the left side: $x$ " * 3000,
     "many decimals in each equation": "0.1x+0.2+0.3+0.4+0.5+0.6+0.7+0.8 = 1.7 gives " * 500,
 }
 
