@@ -45,6 +45,9 @@ def test_the_side_named_is_compared(text: str, status: str) -> None:
         # more is done than the words name: terms moved across, both sides divided
         "\\[ (x + 1)^2 = 9 \\] Expanding the left side and subtracting 9: \\[ x^2 + 2x - 8 \\]",
         "\\[ (x + 1)^2 = 9 \\] Expanding the left side, then dividing by 2: \\[ x^2 \\]",
+        # the words name something on the side, not the side ("the denominator on ...")
+        "\\[ \\frac{A}{x-1} = \\frac{x+2}{x^2-1} \\] First, factor the denominator on the"
+        " right-hand side: \\[ x^2 - 1 = (x-1)(x+1) \\]",
         # no single equation before the words
         "\\[ a = b = c \\] Simplifying the left side: \\[ a \\]",
         "Simplifying the left side: \\[ x^2 + 1 \\]",
