@@ -54,6 +54,7 @@ from stepscore.verifiers.steps.concessions import find_concession
 from stepscore.verifiers.steps.counts import find_counts
 from stepscore.verifiers.steps.divisibility import find_divisibility
 from stepscore.verifiers.steps.equations import decide_transition, find_transitions
+from stepscore.verifiers.steps.extremes import find_extremes
 from stepscore.verifiers.steps.factorizations import find_factorizations
 from stepscore.verifiers.steps.facts import find_facts
 from stepscore.verifiers.steps.function_claims import find_function_claims
@@ -485,7 +486,7 @@ def _rewrite_claims(
         claims.append(Claim((move.start, move.end), before, after, None, None, status, reason))
     for r in find_restated(text):
         claims.append(Claim((r.start, r.end), r.left, r.right, None, None, r.status, r.reason))
-    for n in find_divisibility(text) + find_gcd_claims(text):
+    for n in find_divisibility(text) + find_gcd_claims(text) + find_extremes(text):
         claims.append(Claim((n.start, n.end), n.left, n.right, None, None, n.status, n.reason))
     for n in (
         find_counts(text) + find_solutions(text) + find_durations(text) + find_base_claims(text)
