@@ -24,9 +24,9 @@ import re
 
 from stepscore.verifiers.steps.recompute import DecidedLink
 
-__all__ = ["find_counts"]
+__all__ = ["NUMBER_WORDS", "find_counts"]
 
-_WORDS = {
+NUMBER_WORDS = {  # the counts written in words, two to twelve
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
 }  # fmt: skip
@@ -37,12 +37,12 @@ _NOUNS = (
 _ADJECTIVE = (  # "12 has six divisors": a verb or a second number is not a description
     r"(?!(?:for|in|of|from|among|between|to|such|like|including|has|have|had|is|are|was|were"
     r"|and|or"
-    rf"|{'|'.join(_WORDS)})\b)[a-z][a-z\-]*"
+    rf"|{'|'.join(NUMBER_WORDS)})\b)[a-z][a-z\-]*"
 )
 _PHRASE_WORD = r"(?!(?:to|such|like|including|e\.?g|namely|except|besides|than)\b)[a-z]+"
 _ITEM = r"(?:\\\(\s*|\$)?-?\d{1,6}(?:\s*\\\)|\$)?"
 _COUNT = re.compile(
-    rf"(?<![\w.,/^{{])(?P<n>\d{{1,3}}|{'|'.join(_WORDS)})\s+(?:{_ADJECTIVE}\s+){{0,3}}?"
+    rf"(?<![\w.,/^{{])(?P<n>\d{{1,3}}|{'|'.join(NUMBER_WORDS)})\s+(?:{_ADJECTIVE}\s+){{0,3}}?"
     rf"(?:{_NOUNS})\b"
     rf"(?:\s+(?:for|in|of|from|among|between)(?:\s+(?:{_PHRASE_WORD}|\d{{1,4}}(?![\d,.]))){{1,7}})?"
     rf"\s*(?:\((?P<a>{_ITEM}(?:\s*,\s*(?:(?:and|or)\s+)?{_ITEM})+)\s*\)"
@@ -71,7 +71,7 @@ def find_counts(text: str) -> list[DecidedLink]:
         items = re.findall(r"-?\d+", listed)
         if len(set(items)) != len(items):
             continue  # "(1, 1, 2)": a multiset, maybe counted otherwise
-        n = int(m["n"]) if m["n"].isdigit() else _WORDS[m["n"].lower()]
+        n = int(m["n"]) if m["n"].isdigit() else NUMBER_WORDS[m["n"].lower()]
         if n == len(items):
             status, reason = "verified", "the list has that many items"
         else:

@@ -22,10 +22,10 @@ import itertools
 import re
 from fractions import Fraction
 
-from stepscore.verifiers.math.arithmetic import TooLarge, Undefined, evaluate
-from stepscore.verifiers.math.expression import compile_expression
 from stepscore.verifiers.steps.divisibility import HYPOTHETICAL, sentence_begins
+from stepscore.verifiers.steps.functions import side_value
 from stepscore.verifiers.steps.recompute import DecidedLink
+from stepscore.verifiers.steps.tokens import digits
 
 __all__ = ["find_extremes"]
 
@@ -93,21 +93,13 @@ def _written(m: re.Match[str], name: str) -> str:
 
 def _whole(written: str) -> int | None:
     """The whole number ``written`` ends on (``7^3 = 343``, ``4 \\cdot 13``, ``87-64=23``)."""
-    piece = written.strip().rstrip(".").split("=")[-1].strip()
-    piece = piece.replace("\\cdot", "*").replace("\\times", "*").replace("{,}", "")
-    piece = re.sub(r"(?<=\d),(?=\d{3})", "", piece)  # "1,000"
-    if not piece or len(piece) > 40 or re.search(r"[A-Za-z]", piece):
+    piece = digits(written.strip().rstrip(".").split("=")[-1])  # ("1,000")
+    found = side_value(piece) if len(piece) <= 40 else None
+    if found is None or found.approximate or not isinstance(found.value, Fraction):
         return None
-    expr = compile_expression(piece)
-    if expr is None or expr.variables:
+    if found.value.denominator != 1 or abs(found.value) > 10**15:
         return None
-    try:
-        value = evaluate(expr, {})
-    except (TooLarge, Undefined, ZeroDivisionError, OverflowError, ValueError, RecursionError):
-        return None
-    if not isinstance(value, Fraction) or value.denominator != 1 or abs(value) > 10**15:
-        return None
-    return int(value)
+    return int(found.value)
 
 
 def _fault(kind: str, base: int, limit: int, value: int, above: bool, inclusive: bool) -> str:

@@ -24,14 +24,12 @@ import datetime
 import re
 from collections.abc import Iterable
 
+from stepscore.verifiers.steps.counts import NUMBER_WORDS
 from stepscore.verifiers.steps.recompute import DecidedLink
 
 __all__ = ["find_facts"]
 
-_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "once": 1, "twice": 2, "thrice": 3,
-}  # fmt: skip
+_WORDS = {"one": 1, **NUMBER_WORDS, "once": 1, "twice": 2, "thrice": 3}
 _NUM = r"(?P<n>\d{1,3}(?:,\d{3})+|\d{1,6}|" + "|".join(_WORDS) + r")(?![\d.,]\d)"
 
 # (unit, per): the values a "unit per per" conversion may take

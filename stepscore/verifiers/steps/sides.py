@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 
 from stepscore.verifiers.steps.identities import (
     RELATION_BREAK,
@@ -66,7 +67,8 @@ def find_side_rewrites(text: str, before: str | None = None) -> list[Rewrite]:
         line, offset, gap = following
         if gap is None or not _GAP.fullmatch(text, m.end(), offset - _lead(text, offset)):
             continue
-        equation = _latest_equation(text[: m.start()]) or _latest_equation(before or "")
+        earlier = [line for line in lines if line[1] + len(line[0]) <= m.start()]
+        equation = _latest_equation(earlier) or _latest_equation(math_lines(before or ""))
         if equation is None:
             continue
         side = 0 if m["side"].lower() == "left" else 1
@@ -88,9 +90,11 @@ def _lead(text: str, offset: int) -> int:
     return offset - k
 
 
-def _latest_equation(text: str) -> tuple[str, str] | None:
-    """The two sides of the last line of ``text``'s LaTeX that is one equation."""
-    for line, offset, _ in reversed(math_lines(text)):
+def _latest_equation(
+    lines: Sequence[tuple[str, int, str | None]],
+) -> tuple[str, str] | None:
+    """The two sides of the last of ``lines`` (`math_lines`) that is one equation."""
+    for line, offset, _ in reversed(lines):
         if RELATION_BREAK.search(line):
             continue
         segments = split_relations(line, offset)
