@@ -67,7 +67,7 @@ CONNECTIVE = re.compile(
     r"|\bexpand\w*|\bfactor\w*|\brearrang\w*|\bcombin\w*|\bcollect\w*|\bmov\w*|\bsubtract\w*"
     r"|\badd\w*|\bdivid\w*|\bmultipl\w*|\bboth\b|\bsides?\b|\bby\b|\bfrom\b|\bto\b|\bterms?\b"
     r"|\blike\b|\bthe\b|\bequation\b|\bgiving\b|\bfurther\b|\bas\b|\d++|\bhave\b"
-    r"|\bsolv\w*|\bfind\b|\bfor\b"
+    r"|\bsolv\w*|\bfind\b|\bfor\b|\bus\b"
     r"|\b(?:left|right)(?:-hand)?\b"
     r"|\band\b(?=\s+(?:simplif|combin|rearrang|collect|expand|factor|so|thus|hence|therefore))"
     r")*",

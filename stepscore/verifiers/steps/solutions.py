@@ -8,13 +8,14 @@ letter, no ``\\pm``); and the same across two lines of LaTeX in a row (of plain 
 a step with no LaTeX: `equations.plain_lines`), the equation alone on the first and
 ``u = c`` opening the second, with nothing between them but
 the connective words `equations` reads between rewritten lines (``$$4y = 260,$$ and
-thus, $$y = 40.$$``; "so", "hence", "solving for x, we find"), unless a line is a
+thus, $$y = 40.$$``; "so", "hence", "solving for x, we find"; the unknown may be set in
+math there: "Solving for \\( x \\) gives us \\( x = 2 \\)"), unless a line is a
 value itself (``x = 0, x = 9``) or an "or" pairs alternatives. Whatever the steps between,
 ``c`` must satisfy the equation: the claim stands when both sides agree at ``u = c``
 and is refuted when they are defined and differ. An equation with a relation other
-than ``=``, a decimal (maybe rounded), a function letter (``f(x) = 3 \\Rightarrow x =
-2`` may name a point, not a solution) or a side the grammar cannot read is not read,
-and neither is a value where a side is undefined.
+than ``=``, a decimal (maybe rounded), a letter the text applies as a function
+(``f(x) = 3 \\Rightarrow x = 2`` may name a point, not a solution) or a side the
+grammar cannot read is not read, and neither is a value where a side is undefined.
 
 >>> step = "\\\\(\\\\frac{6}{10} = \\\\frac{x}{8 - x} \\\\Rightarrow x = 3\\\\)"
 >>> [s.status for s in find_solutions(step)]
@@ -46,6 +47,7 @@ from stepscore.verifiers.steps.recompute import DecidedLink
 __all__ = ["find_solutions"]
 
 _ARROW = re.compile(r"\\(?:Rightarrow|implies|Longrightarrow)\b")
+_LONE_LETTER = re.compile(r"[A-Za-z]")
 _LARGEST = 1 << 4096  # a value beyond this is not read (nor written out)
 _END_PUNCTUATION = " \t,.;:&"
 # Where the value after "u =" ends: another relation, a word, a new clause.
@@ -56,10 +58,11 @@ _NO_VALUE = (TooLarge, Undefined, ZeroDivisionError, OverflowError, ValueError, 
 
 def find_solutions(text: str) -> list[DecidedLink]:
     """Each ``equation \\Rightarrow u = c`` of ``text``, decided (see the module docstring)."""
-    if "=" not in text or function_letters(text):
+    if "=" not in text:
         return []
+    applied = function_letters(text)
     lines = math_lines(text)
-    out = _across_lines(lines or plain_lines(text))
+    out = _across_lines(lines or plain_lines(text), applied)
     if _ARROW.search(text) is None:
         return out
     for line, offset, _ in lines:
@@ -68,16 +71,19 @@ def find_solutions(text: str) -> list[DecidedLink]:
         ends = [start for start, _ in pieces] + [len(line)]
         parts = [(line[a:b], offset + a) for a, b in zip(bounds, ends, strict=True)]
         for (before, at), (after, after_at) in itertools.pairwise(parts):
-            link = _solved(before, at, after, after_at)
+            link = _solved(before, at, after, after_at, applied)
             if link is not None:
                 out.append(link)
     return out
 
 
-def _across_lines(lines: tuple[tuple[str, int, str | None], ...]) -> list[DecidedLink]:
+def _across_lines(
+    lines: tuple[tuple[str, int, str | None], ...], applied: frozenset[str]
+) -> list[DecidedLink]:
     """An equation alone on a line, then ``u = c`` opening the next line, with at most a
     connective between them."""
     out = []
+    lines = _unknowns_folded(lines)
     gaps = [gap for _, _, gap in lines[1:]] + [None]
     for k, ((before, at, _), (after, after_at, gap)) in enumerate(itertools.pairwise(lines)):
         if gap is None or CONNECTIVE.fullmatch(gap) is None:
@@ -87,10 +93,37 @@ def _across_lines(lines: tuple[tuple[str, int, str | None], ...]) -> list[Decide
         equation = before.strip(_END_PUNCTUATION)
         if not equation or before.lstrip(" \t&").startswith("=") or _is_value(equation):
             continue  # a line that continues the one before it, or a value ("x = 0, x = 9")
-        link = _solved(equation, at, after.rstrip(_END_PUNCTUATION), after_at)
+        link = _solved(equation, at, after.rstrip(_END_PUNCTUATION), after_at, applied)
         if link is not None:
             out.append(link)
     return out
+
+
+def _unknowns_folded(
+    lines: tuple[tuple[str, int, str | None], ...],
+) -> tuple[tuple[str, int, str | None], ...]:
+    """The lines, with a lone letter set in math inside the prose between two lines read
+    as part of that prose when the next line gives it a value: "the equation \\( 8 - 4x
+    = 0 \\). Solving for \\( x \\) gives us \\( x = 2 \\)"."""
+    out: list[tuple[str, int, str | None]] = []
+    held: str | None = None  # the prose before a folded letter, to join to the next gap
+    for k, (line, at, gap) in enumerate(lines):
+        if held is not None:
+            gap, held = (None if gap is None else f"{held} {gap}"), None
+        letter = line.strip()
+        later = lines[k + 1] if k + 1 < len(lines) else None
+        if (
+            out
+            and gap is not None
+            and later is not None
+            and later[2] is not None
+            and _LONE_LETTER.fullmatch(letter)
+            and _value_for(later[0], letter) is not None
+        ):
+            held = gap
+            continue
+        out.append((line, at, gap))
+    return tuple(out)
 
 
 def _is_value(piece: str) -> bool:
@@ -98,9 +131,11 @@ def _is_value(piece: str) -> bool:
     return _value_for(piece) is not None
 
 
-def _solved(before: str, at: int, after: str, after_at: int) -> DecidedLink | None:
+def _solved(
+    before: str, at: int, after: str, after_at: int, applied: frozenset[str]
+) -> DecidedLink | None:
     """``before`` (one equation in one unknown) solved by ``after`` (``u = c``), decided."""
-    equation = _one_equation(before)
+    equation = _one_equation(before, applied)
     if equation is None:
         return None
     left, right, unknown = equation
@@ -115,8 +150,9 @@ def _solved(before: str, at: int, after: str, after_at: int) -> DecidedLink | No
     return DecidedLink(at, end, before.strip(), f"{unknown} = {value}", status, reason)
 
 
-def _one_equation(piece: str) -> tuple[Expression, Expression, str] | None:
-    """``(left, right, unknown)`` when ``piece`` is one exact equation in one unknown."""
+def _one_equation(piece: str, applied: frozenset[str]) -> tuple[Expression, Expression, str] | None:
+    """``(left, right, unknown)`` when ``piece`` is one exact equation in one unknown,
+    which is not a letter the text applies as a function (``f(2) = 3``)."""
     if piece.count("=") != 1 or RELATION_BREAK.search(piece):
         return None
     left_text, right_text = piece.split("=")
@@ -124,7 +160,7 @@ def _one_equation(piece: str) -> tuple[Expression, Expression, str] | None:
     if left is None or right is None or left.inexact or right.inexact:
         return None
     names = left.variables | right.variables
-    if len(names) != 1:
+    if len(names) != 1 or names & applied:
         return None
     return left, right, next(iter(names))
 

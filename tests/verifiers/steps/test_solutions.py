@@ -19,6 +19,11 @@ SOLVED_RIGHT = [
     "Then \\(3x - 1 = 8\\), so \\(x = 3\\).",
     "We have \\(x^2 = 49\\). Solving, we get \\(x = 7\\).",
     "We get 3x - 1 = 11, so x = 4.",  # plain text
+    # the unknown named in math inside the prose between the lines
+    "Setting this equal to zero gives us the equation \\( 8 - 4x = 0 \\). Solving for "
+    "\\( x \\) gives us \\( x = 2 \\).",
+    # a function elsewhere in the step: the equation itself applies none
+    "If \\( x > 3 \\), then \\( f(x) = 8 - 4x \\). So \\( 8 - 4x = 0 \\), hence \\( x = 2 \\).",
 ]
 # From ProcessBench (math) steps labelled as the first error.
 SOLVED_WRONG = [
@@ -32,6 +37,9 @@ SOLVED_WRONG = [
     "Then \\(3x - 1 = 8\\), hence \\(x = 4\\).",
     "We get 3x - 1 = 11, so x = 5.",  # plain text
     "Solving \\(4x - 2x = 8\\), we find \\(x = -2\\).",  # MATH's reference, as written
+    # PRM800K phase-1 train steps (rated +1 there; both values are wrong: x = -3/5, x = 4)
+    "Equating both equations, we get $-3x+2=2x+5$. Solving for $x$, we get $x=1$.",
+    "So if $x \\le 0$, then $f(x) = -1$ implies $-x + 3 = -1$, which gives $x = -2$.",
 ]
 NOT_READ = [
     "\\(x^2 = 4 \\Rightarrow x = \\pm 2\\)",  # two values at once
@@ -47,6 +55,8 @@ NOT_READ = [
     "so $x+3 = 6$ or $x+3 = -6$, so $x=3$ or $x=-9$.",
     "The solutions are \\(x = 0\\), \\(x = 9\\), and \\(x = -8\\).",
     "\\(3x = 9\\) and \\(x = 4\\)",
+    # a letter alone between the lines that is not the one given a value
+    "\\(3x = 9\\). Solving for \\( y \\) gives us \\( x = 4 \\).",
 ]
 
 
