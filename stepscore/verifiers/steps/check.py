@@ -63,7 +63,7 @@ from stepscore.verifiers.steps.given import MAX_TEXTS, reconsider
 from stepscore.verifiers.steps.identities import closing_line, decide_rewrite, find_rewrites
 from stepscore.verifiers.steps.named import find_named_values
 from stepscore.verifiers.steps.operations import applies, defined_operations
-from stepscore.verifiers.steps.recompute import DIFFERS, recompute
+from stepscore.verifiers.steps.recompute import DIFFERS, given_decimals, recompute
 from stepscore.verifiers.steps.remainder import remainder_outcome
 from stepscore.verifiers.steps.restated import find_restated
 from stepscore.verifiers.steps.sides import find_side_rewrites
@@ -213,7 +213,11 @@ def check_steps(trace: Trace, *, config: CheckConfig = _DEFAULT) -> list[StepVer
         return [StepVerdict(s.index, "unverifiable", (), why) for s in trace.steps]
     programs = program_steps(trace) if trace.kind == "refine" else frozenset()
     verdicts: list[StepVerdict] = []
-    fresh = _Context(before=(trace.prompt,), operations=defined_operations(trace.prompt))
+    fresh = _Context(
+        before=(trace.prompt,),
+        operations=defined_operations(trace.prompt),
+        given=given_decimals(trace.prompt),
+    )
     carry, context, round_ = Carry(), fresh, None
     for position, step in enumerate(trace.steps):
         if step.round != round_:  # a refinement round is a chain of its own
@@ -232,7 +236,7 @@ def check_steps(trace: Trace, *, config: CheckConfig = _DEFAULT) -> list[StepVer
         grown = context.before + ((step.text,) if verdict.status != "refuted" else ())
         if len(grown) > MAX_TEXTS:  # the problem and the latest steps: linear in the trace
             grown = (grown[0], *grown[len(grown) - MAX_TEXTS + 1 :])
-        context = _Context(closing_line(step.text), grown, context.operations)
+        context = _Context(closing_line(step.text), grown, context.operations, context.given)
     return verdicts
 
 
@@ -331,11 +335,13 @@ def first_error(verdicts: Sequence[StepVerdict]) -> int | None:
 class _Context:
     """What a step is read with: ``opening``, the line of LaTeX the step before ended on;
     ``before``, the problem and the steps before that were not refuted (relations a
-    rewrite may lean on); ``operations``, the operation symbols the problem defines."""
+    rewrite may lean on); ``operations``, the operation symbols the problem defines;
+    ``given``, the decimals the problem writes (exact, not rounded: `given_decimals`)."""
 
     opening: str | None = None
     before: tuple[str, ...] = ()
     operations: frozenset[str] = frozenset()
+    given: frozenset[str] = frozenset()
 
 
 _ALONE = _Context()
@@ -391,6 +397,7 @@ def _verdict(
             moduli=moduli,
             signalled_rel_tol=config.signalled_rel_tol,
             gray_rel_tol=config.gray_rel_tol,
+            given=context.given,
         )
         if status == "refuted" and (
             (link.flipped and _OTHER_BASE.search(text)) or _BASE_NAMED.search(text)

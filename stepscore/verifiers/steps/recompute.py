@@ -11,10 +11,12 @@ How a written value may differ from the exact one, and still stand:
 - where the step signals rounding (``≈``, "about", "approximately", "rounded") it may
   be off by up to ``config.signalled_rel_tol`` of the value, or one unit for integers;
 - a percentage reads either as ``p`` or as ``p/100`` (``0.25 × 100 = 25%``);
-- but where the left holds no decimal and the exact value can be written to the places
-  the right side gives (``59049/729`` is 81, so 81.00), a value written to a nonzero
-  last digit must be that value, rounding signalled or not (``\approx 80.83`` is
-  refuted; ``2^{10} \approx 1000`` may be a rough size and keeps the tolerance).
+- but where the left holds no decimal, or only decimals the problem itself writes
+  (exact inputs) added, subtracted and multiplied, and the exact value can be written
+  to the places the right side gives (``59049/729`` is 81, so 81.00; ``$4.20 + $9.45 +
+  $1.35`` is 15.00), a value written to a nonzero last digit must be that value,
+  rounding signalled or not (``\approx 80.83`` and ``$14.99`` are refuted; ``2^{10}
+  \approx 1000`` may be a rough size and keeps the tolerance).
 
 Differences that may come from rounding the step did not declare (a left side that
 holds decimals, an integer written for ``33.3`` people) are "unverifiable", never
@@ -24,6 +26,7 @@ holds decimals, an integer written for ``33.3`` people) are "unverifiable", neve
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
@@ -33,7 +36,7 @@ from stepscore.verifiers.math.expression import compile_expression
 from stepscore.verifiers.steps.claims import Link
 from stepscore.verifiers.steps.tokens import DIVISION_OPS, Token, digits
 
-__all__ = ["DIFFERS", "DecidedLink", "Outcome", "recompute"]
+__all__ = ["DIFFERS", "DecidedLink", "Outcome", "given_decimals", "recompute"]
 
 LinkStatus = Literal["verified", "refuted", "unverifiable"]
 Outcome = tuple[LinkStatus, float | None, float | None, str]
@@ -70,12 +73,14 @@ def recompute(
     moduli: frozenset[int] | None,
     signalled_rel_tol: float,
     gray_rel_tol: float,
+    given: frozenset[str] = frozenset(),
 ) -> Outcome:
     """The link's status, the value it asserts, the value recomputed, and why.
 
     ``moduli`` is None outside an integer context; inside one (the step speaks of
     remainders, digits, floors, a modulus) it holds the step's integers, and a value
     that is the floor, the ceiling or a residue of the exact one stands unrefuted.
+    ``given`` holds the decimals the problem writes (`given_decimals`): exact inputs.
     """
     lefts, rights = _readings(link.left), _readings(link.right)
     if not lefts and rights and _divides_by_zero(link.left):
@@ -86,7 +91,8 @@ def recompute(
     computed, asserted = pairs[0]
     places = _places(link.right)
     signalled = signalled or link.approx
-    held = places is not None and places < 10 and _held(link)  # (not a calculator's float)
+    exact = _exact_inputs(link.left, given)
+    held = places is not None and places < 10 and _held(link, exact)  # (not a calculator's)
     for a, b in pairs:
         if held and isinstance(a, Fraction) and (a * 10**places).denominator == 1:
             if a == b:  # (exact inputs, an exact value it can write: no rounding to allow)
@@ -99,7 +105,7 @@ def recompute(
         return "unverifiable", _float(asserted), _float(computed), "context allows rounding"
     if any(implicit for _, implicit in lefts + rights):
         return "unverifiable", _float(asserted), _float(computed), "implicit multiplication"
-    gray = _gray(computed, asserted, link, gray_rel_tol)
+    gray = _gray(computed, asserted, link, gray_rel_tol, exact)
     if gray:
         return "unverifiable", _float(asserted), _float(computed), gray
     if _running_total(computed, link.right):
@@ -270,14 +276,40 @@ def _places(side: tuple[Token, ...]) -> int | None:
     return len(text) - text.index(".") - 1 if "." in text else 0
 
 
-def _held(link: Link) -> bool:
-    """Whether a mismatch leaves no room for rounding: the left side holds no decimal (a
-    written decimal may be rounded), and the right one is written to a nonzero last digit
+def _held(link: Link, exact: bool) -> bool:
+    """Whether a mismatch leaves no room for rounding: the left side's inputs are
+    ``exact`` (`_exact_inputs`), and the right one is written to a nonzero last digit
     (``80.83``, not ``1000``, which may be a rough size)."""
-    if any(t.kind == "num" and "." in t.text for t in link.left):
+    if not exact:
         return False
     nums = [digits(t.text) for t in link.right if t.kind == "num"]
     return len(nums) == 1 and nums[0][-1] not in "0."
+
+
+def _exact_inputs(side: tuple[Token, ...], given: frozenset[str]) -> bool:
+    """Whether ``side`` holds no decimal (a written decimal may be rounded) or only
+    decimals the problem gives, added, subtracted and multiplied (``$4.20 + $9.45 +
+    $1.35`` is 15.00 exactly, not 14.99)."""
+    decimals = [digits(t.text) for t in side if t.kind == "num" and "." in t.text]
+    return not decimals or (given.issuperset(decimals) and _ring(side))
+
+
+def _ring(side: tuple[Token, ...]) -> bool:
+    """Whether ``side`` only adds, subtracts and multiplies (no division, power or
+    function, where a value written with fewer places is a rounding)."""
+    return not any(
+        t.kind in ("fn", "fact") or (t.kind == "op" and (t.text in DIVISION_OPS or t.text == "^"))
+        for t in side
+    )
+
+
+# a decimal as a problem writes it: "$4.20", "1.35 pounds", ".75 gift bags"
+_DECIMAL = re.compile(r"(?<![\d.,])\d{0,3}(?:,\d{3})*\.\d+(?!\.?\d)")
+
+
+def given_decimals(problem: str) -> frozenset[str]:
+    """The decimals ``problem`` writes, without separators: inputs that are exact."""
+    return frozenset(digits(m[0]) for m in _DECIMAL.finditer(problem))
 
 
 def _stands(
@@ -299,10 +331,13 @@ def _stands(
     return False
 
 
-def _gray(computed: Fraction | float, asserted: Fraction | float, link: Link, rel: float) -> str:
-    """Why a mismatch might be undeclared rounding rather than an error ('' if it cannot)."""
+def _gray(
+    computed: Fraction | float, asserted: Fraction | float, link: Link, rel: float, exact: bool
+) -> str:
+    """Why a mismatch might be undeclared rounding rather than an error ('' if it cannot;
+    ``exact``: the left's inputs are, as `_exact_inputs` reads them)."""
     diff = abs(computed - asserted)
-    decimals = any(t.kind == "num" and "." in t.text for t in link.left)
+    decimals = not exact and any(t.kind == "num" and "." in t.text for t in link.left)
     if decimals and (diff <= Fraction(rel) * abs(computed) or (diff < 1 and _is_int(asserted))):
         return "the inputs hold decimals that may have been rounded"
     # (a whole number written for a fraction: a count rounded, "3.5 trips is 4"; not where

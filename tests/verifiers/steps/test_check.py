@@ -328,6 +328,23 @@ def test_an_operation_the_problem_defines_is_not_read_as_a_product() -> None:
     assert check_steps(slip)[0].status == "refuted"  # plain arithmetic is still read
 
 
+def test_decimals_the_problem_gives_are_exact_inputs() -> None:
+    # ProcessBench gsm8k-128, step 1 (the first error): the sum is 15.00, and inputs the
+    # problem writes leave no rounding to allow, signalled or not
+    problem = "She buys cocoa at $4.20, laundry at $9.45 and a package of pasta at $1.35."
+    step = "Total cost = $4.20 + $9.45 + $1.35 = $14.99 (round to two decimal places)."
+    assert check_steps(Trace.from_steps([step], prompt=problem))[0].status == "refuted"
+    assert check_text(step).status == "verified"  # decimals of unknown origin may be rounded
+    # a value carried rounded from an earlier step keeps its room; so does a division
+    split = Trace.from_steps(
+        ["Each pays $10 / 3 = $3.33.", "Two of them pay $3.33 + $3.33 = $6.67."],
+        prompt="Three friends split a $10 bill evenly.",
+    )
+    assert [v.status for v in check_steps(split)] == ["verified", "verified"]
+    shared = Trace.from_steps(["Each gets $4.20 / 4 = $1.05."], prompt=problem)
+    assert check_steps(shared)[0].status == "verified"
+
+
 def test_durations_between_clock_times_are_checked() -> None:
     steps = [
         "He staples from 8:00 AM until 11:00 PM, which is 15 hours.",

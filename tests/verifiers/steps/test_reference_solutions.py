@@ -43,10 +43,12 @@ def test_gsm8k_reference_solutions_are_not_refuted(shared_data: Path) -> None:
 @pytest.mark.slow
 def test_gsm8k_train_reference_solutions_are_rarely_refuted(shared_data: Path) -> None:
     refuted = _refuted(shared_data / "gsm8k" / "train.jsonl", "answer", "question")
-    # 25 now, slips of the references ("10 x .5 = 10", "4+4+6 = 18", "if 140 + 140x = 147
-    # then x = .5"); before divisors set apart by spacing ("25 / 1/3 = 75") and unknowns
-    # named in words (".1(Number of Minutes) + 1 = .15(Number of Minutes)") were read, 39
-    assert len(refuted) <= 25, refuted
+    # 26 now, slips of the references ("10 x .5 = 10", "4+4+6 = 18", "if 140 + 140x = 147
+    # then x = .5"; "99.1 plus 98.2 plus ... plus 98.9 equals 692", which is 693, since
+    # the problem's decimals are read as exact); before divisors set apart by spacing
+    # ("25 / 1/3 = 75") and unknowns named in words (".1(Number of Minutes) + 1 =
+    # .15(Number of Minutes)") were read, 39
+    assert len(refuted) <= 26, refuted
 
 
 def test_math_reference_solutions_are_rarely_refuted(shared_data: Path) -> None:
