@@ -49,6 +49,7 @@ from stepscore.reasoning.trace import Step, Trace
 from stepscore.verifiers.steps.bases import find_base_claims
 from stepscore.verifiers.steps.claims import Carry, Link, find_claims_after
 from stepscore.verifiers.steps.clock import find_durations
+from stepscore.verifiers.steps.comparisons import find_comparisons
 from stepscore.verifiers.steps.complex_claims import find_complex_claims
 from stepscore.verifiers.steps.concessions import find_concession
 from stepscore.verifiers.steps.counts import find_counts
@@ -496,7 +497,11 @@ def _rewrite_claims(
     for n in find_divisibility(text) + find_gcd_claims(text) + find_extremes(text):
         claims.append(Claim((n.start, n.end), n.left, n.right, None, None, n.status, n.reason))
     for n in (
-        find_counts(text) + find_solutions(text) + find_durations(text) + find_base_claims(text)
+        find_counts(text)
+        + find_solutions(text)
+        + find_durations(text)
+        + find_base_claims(text)
+        + find_comparisons(text)
     ):
         claims.append(Claim((n.start, n.end), n.left, n.right, None, None, n.status, n.reason))
     for z in find_complex_claims(text):
