@@ -3,15 +3,17 @@
 
 The arithmetic finder reads links of ``=``; a step that tests a triangle inequality or
 a candidate root writes ``<``, ``>``, ``\\le``, ``\\ge`` or ``\\neq`` between values.
-`find_comparisons` reads the step's LaTeX line by line (`stepscore.verifiers.steps.
-identities.math_lines`), cuts each line at commas, colons, arrows and words set in
-``\\text``, and decides each comparison whose two sides are free of unknowns and have a
-value (`stepscore.verifiers.steps.functions.side_value`: fractions, roots, powers,
-``\\pi``, trigonometric and logarithmic values). A side that names a letter, a negated
-relation (``\\not<``), a comparison next to ``\\approx``, one the sentence supposes or
-writes out as a condition ("if", "we need", "the inequality becomes"), and one whose
-sides are too close to tell apart in floating point (an irrational side) or within the
-rounding of a decimal written on one of them are not read.
+`find_comparisons` reads them said in words between two values in math or digits
+("$\\pi$ is greater than 4", "99 is not less than 100"), and the step's LaTeX line by
+line (`stepscore.verifiers.steps.identities.math_lines`), cut at commas, colons, arrows
+and words set in ``\\text``; it decides each comparison whose two sides are free of
+unknowns and have a value (`stepscore.verifiers.steps.functions.side_value`: fractions,
+roots, powers, ``\\pi``, trigonometric and logarithmic values). A side that names a
+letter, a negated relation (``\\not<``), a comparison next to ``\\approx``, one the
+sentence supposes or writes out as a condition ("if", "we need", "the inequality
+becomes"), and one whose sides are too close to tell apart in floating point (an
+irrational side) or within the rounding of a decimal written on one of them are not
+read.
 
 >>> [c.status for c in find_comparisons("This works because \\\\(2 + 4 > 6\\\\).")]
 ['refuted']
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from fractions import Fraction
 
 from stepscore.verifiers.steps.divisibility import HYPOTHETICAL, sentence_begins
@@ -56,6 +59,20 @@ _CONDITION = re.compile(
     re.IGNORECASE,
 )
 _NEGATED = re.compile(r"\\not\b|\\n(?:less|gtr|leq|geq)\b|≮|≯|\\nleq|\\ngeq")
+# "$\\pi$ is greater than 4", "99 is not less than 100": values in math or in digits
+_VALUE = (
+    r"(?:\$(?P<{0}1>[^$]{{1,40}})\$|\\\((?P<{0}2>.{{1,40}}?)\\\)"
+    r"|(?<![\w.])(?<!\d,)(?P<{0}3>\d+(?:\.\d+)?)(?!\w|[.,]\d))"
+)
+_PROSE = re.compile(
+    _VALUE.format("left")
+    + r"\s+is\s+(?P<not>not\s+)?(?P<way>greater|larger|bigger|more|less|smaller|fewer)"
+    + r"\s+than\s+(?P<equal>or\s+equal\s+to\s+)?"
+    + _VALUE.format("right"),
+    re.IGNORECASE,
+)
+_ABOVE = frozenset({"greater", "larger", "bigger", "more"})
+_OPPOSITE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 _COMMAND = re.compile(r"\\[A-Za-z]+")
 _LETTER = re.compile(r"[A-Za-z]")
 _DECIMAL = re.compile(r"\d\.(\d+)")
@@ -65,10 +82,12 @@ _TIGHT = 1e-9
 def find_comparisons(text: str) -> list[DecidedLink]:
     """Each comparison of two values ``text`` writes in LaTeX, decided (see the module
     docstring)."""
-    if _TRIGGER.search(text) is None:
-        return []
     out: list[DecidedLink] = []
     begins = sentence_begins(text)
+    if " than " in text:
+        out += _prose(text, begins)
+    if _TRIGGER.search(text) is None:
+        return out[:MAX_COMPARISONS]
     for line, offset, _ in math_lines(text):
         if _TRIGGER.search(line) is None or _NEGATED.search(line):
             continue
@@ -81,6 +100,26 @@ def find_comparisons(text: str) -> list[DecidedLink]:
             out += _decided(line[start:end], offset + start)
             if len(out) >= MAX_COMPARISONS:
                 return out[:MAX_COMPARISONS]
+    return out
+
+
+def _prose(text: str, begins: Callable[[int], int]) -> list[DecidedLink]:
+    """The comparisons ``text`` states in words between two values."""
+    out = []
+    for m in itertools.islice(_PROSE.finditer(text), MAX_COMPARISONS):
+        begun = begins(m.start())
+        if HYPOTHETICAL.search(text, begun, m.start()) or _CONDITION.search(text, begun, m.start()):
+            continue
+        left = next(g for g in (m["left1"], m["left2"], m["left3"]) if g is not None)
+        right = next(g for g in (m["right1"], m["right2"], m["right3"]) if g is not None)
+        meaning = (">" if m["way"].lower() in _ABOVE else "<") + ("=" if m["equal"] else "")
+        if m["not"]:
+            meaning = _OPPOSITE[meaning]
+        decided = _compare(left, meaning, right)
+        if decided is not None:
+            status, reason = decided
+            said = f"is {m['not'] or ''}{m['way']} than {m['equal'] or ''}{right.strip()}"
+            out.append(DecidedLink(m.start(), m.end(), left.strip(), said, status, reason))
     return out
 
 

@@ -14,6 +14,10 @@ HOLDS = [
     "Since $\\pi > 3$, the area exceeds 27.",
     "\\(1.41 < \\sqrt{2}\\)",
     "\\(\\frac{1}{3} \\geq 0.33\\)",
+    # said in words
+    "Since 12 is greater than 10, she has enough.",
+    "$-\\sqrt{7}$ is not less than $-4$.",
+    "99 is less than or equal to 100.",
 ]
 # From ProcessBench (math) steps labelled as the first error, and PRM800K steps rated -1.
 FAILS = [
@@ -26,6 +30,10 @@ FAILS = [
     "But $4 + 2 \\sqrt{2} < 6$, so we must have $n=5$.",
     "Yes, and since $220 > 1000$, we know that the $1000$th number will have $11$ digits.",
     "\\(3 < 5 < 4\\)",
+    # said in words: math-339, step 1, and PRM800K steps rated -1
+    "Since \\( \\pi \\) is greater than 4, we use the third case of the function definition.",
+    "And $\\frac{17}{100}$ is bigger than $\\frac{1}{4}$. Let's try $\\frac{1}{5}$.",
+    "There is only one solution because $-\\sqrt{7}$ is not greater than or equal to $-4$.",
 ]
 NOT_READ = [
     "\\(x > 3\\)",  # an unknown
@@ -37,6 +45,9 @@ NOT_READ = [
     "So the inequality becomes $90/10 \\leq 105/(15)-0.5$.",  # a condition written out
     "It says $6*9.5/2 \\leq 15$.",
     "\\(5 \\text{ cm} > 6\\)",  # a unit: cut, not read as a value
+    "If 12 is greater than 15, she stops.",  # supposed, in words
+    "1,500 is less than 600 grams",  # not read from inside a number
+    "Is 99 less than 100?",
 ]
 
 
