@@ -1,11 +1,12 @@
-"""The largest power or multiple below a number, the smallest above it.
+"""The largest power, multiple or prime below a number, the smallest above it.
 
 Converting to a base, or counting multiples, a step writes "the largest power of 7 less
 than 629 is $7^3 = 343$" or "the largest multiple of 13 less than 53 is $4 \\cdot 13 =
 52$". Both are decided from whole numbers: the value is a power (or a multiple) of the
 base, it lies on the right side of the bound, and the next one up (or down) does not.
 A multiple may be given by its count ("the greatest multiple of 125 less than 555 is
-4": 4 times 125). "Less than" is strict; "less than or equal to", "at most", "not
+4": 4 times 125). "The largest prime less than 97 is 89" is decided the same way, by
+trial division, up to `MAX_PRIME`. "Less than" is strict; "less than or equal to", "at most", "not
 exceeding" are not (and so for "greater than" and "at least"). A claim the sentence
 supposes ("if", "whether", "we need") is not read, nor one whose value is not written
 in digits.
@@ -30,6 +31,7 @@ from stepscore.verifiers.steps.tokens import digits
 __all__ = ["find_extremes"]
 
 MAX_CLAIMS = 16  # read in one step
+MAX_PRIME = 10**9  # a prime claimed beyond this is not decided (trial division)
 _MATH = r"(?:\$\s*|\\\(\s*)?"
 _CLOSE = r"(?:\s*\$|\s*\\\))?"
 
@@ -44,7 +46,11 @@ def _quantity(name: str) -> str:
 
 _CLAIM = re.compile(
     r"\b(?P<extreme>largest|greatest|highest|biggest|smallest|least|lowest)\s+"
-    r"(?P<kind>power|multiple)\s+of\s+" + _MATH + r"(?P<base>\d{1,6})" + _CLOSE + r"\s+"
+    r"(?:(?P<kind>power|multiple)\s+of\s+"
+    + _MATH
+    + r"(?P<base>\d{1,6})"
+    + _CLOSE
+    + r"|(?P<prime>prime)(?:\s+number)?)\s+"
     r"(?:(?:that|which)\s+is\s+|that\s+|which\s+)?"
     r"(?P<bound>less\s+than\s+or\s+equal\s+to|less\s+than|smaller\s+than|lower\s+than"
     r"|at\s+most|not\s+exceeding|no\s+(?:greater|more|larger)\s+than|below|under"
@@ -64,24 +70,31 @@ _SMALLEST = frozenset({"smallest", "least", "lowest"})
 
 def find_extremes(text: str) -> list[DecidedLink]:
     """Each extreme power or multiple ``text`` claims, decided (see the module docstring)."""
-    if "power" not in text and "multiple" not in text:
+    if "power" not in text and "multiple" not in text and "prime" not in text:
         return []
     begins = sentence_begins(text)
     out = []
     for m in itertools.islice(_CLAIM.finditer(text), MAX_CLAIMS):
         if HYPOTHETICAL.search(text, begins(m.start()), m.start()):
             continue
-        base = int(m["base"])
+        base = int(m["base"]) if m["base"] else 0  # (no base: the kind is "prime")
         limit, value = _whole(_written(m, "limit")), _whole(_written(m, "value"))
-        if base < 2 or limit is None or value is None or value <= 0:
+        if (base < 2 and not m["prime"]) or limit is None or value is None or value <= 0:
             continue
         smallest = m["extreme"].lower() in _SMALLEST
         above = _ABOVE.search(m["bound"]) is not None
         if smallest != above:
             continue  # "the smallest power of 2 less than ...": no such claim to decide
         inclusive = _INCLUSIVE.search(m["bound"]) is not None
-        why = _fault(m["kind"].lower(), base, limit, value, above, inclusive)
-        written = f"the {m['extreme'].lower()} {m['kind'].lower()} of {base} {m['bound']} {limit}"
+        if m["prime"]:
+            if max(value, limit) > MAX_PRIME:
+                continue  # (trial division: not decided)
+            why = _prime_fault(limit, value, above, inclusive)
+            kind = "prime"
+        else:
+            why = _fault(m["kind"].lower(), base, limit, value, above, inclusive)
+            kind = f"{m['kind'].lower()} of {base}"
+        written = f"the {m['extreme'].lower()} {kind} {m['bound']} {limit}"
         status = "refuted" if why else "verified"
         out.append(DecidedLink(m.start(), m.end(), written, str(value), status, why or "decided"))
     return out
@@ -126,6 +139,35 @@ def _fault(kind: str, base: int, limit: int, value: int, above: bool, inclusive:
         side = "smaller and also above" if above else "larger and also below"
         return f"{nearer} is {side} {limit}"
     return ""
+
+
+def _prime_fault(limit: int, value: int, above: bool, inclusive: bool) -> str:
+    """Why ``value`` is not the prime nearest ``limit`` on its side ('' when it is)."""
+    if not _is_prime(value):
+        return f"{value} is not a prime"
+    if not _within(value, limit, above, inclusive):
+        return f"{value} is not {'above' if above else 'below'} {limit}"
+    step = -1 if above else 1
+    nearer = value + step
+    while nearer >= 2 and not _is_prime(nearer):
+        nearer += step
+    if nearer >= 2 and _within(nearer, limit, above, inclusive):
+        side = "smaller and also above" if above else "larger and also below"
+        return f"{nearer} is a prime {side} {limit}"
+    return ""
+
+
+def _is_prime(n: int) -> bool:
+    if n < 2:
+        return False
+    if n % 2 == 0:
+        return n == 2
+    k = 3
+    while k * k <= n:
+        if n % k == 0:
+            return False
+        k += 2
+    return True
 
 
 def _within(x: int, limit: int, above: bool, inclusive: bool) -> bool:

@@ -1,4 +1,4 @@
-"""The largest power or multiple below a number, the smallest above it."""
+"""The largest power, multiple or prime below a number, the smallest above it."""
 
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ from stepscore.verifiers.steps.extremes import find_extremes
         "The smallest multiple of 7 greater than 50 is 56.",
         "The smallest power of 2 that is at least 64 is 64.",
         "the largest power of 2 less than 1,000 is 512",
+        "The largest prime less than 100 is 97.",
+        "The smallest prime number greater than 20 is 23.",
+        "the largest prime number that is at most 97 is 97",
     ],
 )
 def test_right_extremes_are_verified(text: str) -> None:
@@ -37,6 +40,10 @@ def test_right_extremes_are_verified(text: str) -> None:
         "The largest power of 2 less than 64 is 64.",  # "less than" is strict
         "the largest power of 3 less than 100 is 72.",  # no power of 3
         "the greatest multiple of 125 less than 555 is 3.",  # nor its count
+        # ProcessBench math-814, step 1 (the first error): "less than" is strict
+        "The largest prime number less than 97 is 97 itself.",
+        "The smallest prime greater than 20 is 29.",  # 23 is nearer
+        "The largest prime less than 50 is 49.",  # no prime
     ],
 )
 def test_wrong_extremes_are_refuted(text: str) -> None:
