@@ -55,6 +55,7 @@ from stepscore.verifiers.steps.concessions import find_concession
 from stepscore.verifiers.steps.counts import find_counts
 from stepscore.verifiers.steps.divisibility import find_divisibility
 from stepscore.verifiers.steps.equations import decide_transition, find_transitions
+from stepscore.verifiers.steps.evaluations import APPLIED_EQUALS, definitions, find_evaluations
 from stepscore.verifiers.steps.extremes import find_extremes
 from stepscore.verifiers.steps.factorizations import find_factorizations
 from stepscore.verifiers.steps.facts import find_facts
@@ -504,6 +505,9 @@ def _rewrite_claims(
         + find_comparisons(text)
     ):
         claims.append(Claim((n.start, n.end), n.left, n.right, None, None, n.status, n.reason))
+    if APPLIED_EQUALS.search(text):
+        for n in find_evaluations(text, definitions((*before, text)), before):
+            claims.append(Claim((n.start, n.end), n.left, n.right, None, None, n.status, n.reason))
     for z in find_complex_claims(text):
         claims.append(Claim((z.start, z.end), z.left, z.right, None, None, z.status, z.reason))
     for c in find_function_claims(text):
