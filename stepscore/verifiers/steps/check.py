@@ -105,7 +105,19 @@ _RETRACTION = re.compile(
 )
 # A number of this many digits (commas between them or not) is not read: Python will not
 # convert it to an int by default, and nothing a step claims needs it.
-_TOO_LONG = re.compile(r"\d(?:,?\d){999}")
+MAX_DIGITS = 1000
+_DIGIT_RUN = re.compile(r"\d+(?:,\d+)*")
+
+
+def _too_long(text: str) -> bool:
+    """Whether ``text`` writes a number of `MAX_DIGITS` digits or more (single commas
+    between them or not), in one linear pass."""
+    return any(
+        len(m[0]) >= MAX_DIGITS and len(m[0]) - m[0].count(",") >= MAX_DIGITS
+        for m in _DIGIT_RUN.finditer(text)
+    )
+
+
 # "The base 7 number 321 = 3 \\cdot 49 + ...", "1011_2 = 8 + 2 + 1": positional notation.
 _OTHER_BASE = re.compile(r"\bbase\b|_\{?\d|\\text\{\s*base", re.IGNORECASE)
 # "in base $\\boxed{7}$, we have $44 \\times 55 = 3506$": every number may be in base 7
@@ -243,6 +255,10 @@ def check_steps(trace: Trace, *, config: CheckConfig = _DEFAULT) -> list[StepVer
 
 
 _PROGRAM = "a program: run it against tests (check_rounds with kind='code')"
+# Rewrites refuted at random points that one step weighs against the relations given
+# (`given.reconsider`: a search for points where they hold, the costly part of a step);
+# one beyond them is left unverifiable.
+MAX_RECONSIDERED = 4
 
 
 def _conceded(verdict: StepVerdict, text: str, config: CheckConfig) -> StepVerdict:
@@ -322,6 +338,10 @@ def check_text(text: str, *, config: CheckConfig = _DEFAULT) -> StepVerdict:
     >>> check_text("20% of 50 is 10").status, check_text("x + 3 = 7").status
     ('verified', 'unverifiable')
     """
+    if not isinstance(text, str):
+        raise TypeError(f"check_text needs a str, got {type(text).__name__}")
+    if not isinstance(config, CheckConfig):
+        raise TypeError(f"config must be a CheckConfig, got {type(config).__name__}")
     return _conceded(_checked(0, text, Carry(), config)[0], text, config)
 
 
@@ -354,7 +374,7 @@ def _checked(
 ) -> tuple[StepVerdict, Carry]:
     """One step's verdict and what it carries to the next; a step with numbers too
     large to work with is unverifiable (and carries nothing), never an error."""
-    if _TOO_LONG.search(text):
+    if _too_long(text):
         return StepVerdict(index, "unverifiable", (), "a number too long to read"), Carry()
     try:
         links, after = find_claims_after(text, carry)
@@ -392,6 +412,7 @@ def _verdict(
         # the residues go on in the step after the one that names the modulus
         moduli = _moduli(context.before[-1]) or None
     claims: list[Claim] = []
+    base_named: bool | None = None  # (whether the step names another base: read once)
     for link in links:
         status, asserted, computed, reason = remainder_outcome(text, link) or recompute(
             link,
@@ -401,9 +422,9 @@ def _verdict(
             gray_rel_tol=config.gray_rel_tol,
             given=context.given,
         )
-        if status == "refuted" and (
-            (link.flipped and _OTHER_BASE.search(text)) or _BASE_NAMED.search(text)
-        ):
+        if status == "refuted" and base_named is None:
+            base_named = _BASE_NAMED.search(text) is not None
+        if status == "refuted" and ((link.flipped and _OTHER_BASE.search(text)) or base_named):
             status, reason = "unverifiable", "the number may be written in another base"
         if applies(context.operations, link.expression, link.asserted):
             status, reason = "unverifiable", "it applies an operation the problem defines"
@@ -453,10 +474,13 @@ def _forgive_retracted(claims: list[Claim], text: str) -> list[Claim]:
     test the step reports failing, one it asks (``$125^2+120^2=117^2$?``) or works out
     at a value put in (`_tested`) a test it runs: none of them is an error."""
     out = []
+    retracted_to = -1  # where the step's last word of retraction starts (read once)
+    if any(claim.status == "refuted" for claim in claims):
+        retracted_to = max((m.start() for m in _RETRACTION.finditer(text)), default=-1)
     for claim in claims:
         if claim.status == "refuted" and _tested(text, claim):
             claim = replace(claim, status="unverifiable", reason="an equation tested at a value")
-        elif claim.status == "refuted" and _RETRACTION.search(text, claim.span[1]):
+        elif claim.status == "refuted" and retracted_to >= claim.span[1]:
             claim = replace(claim, status="unverifiable", reason="the step takes it back")
         elif claim.status == "refuted" and _DENIAL.match(text, claim.span[1]):
             claim = replace(claim, status="unverifiable", reason="the step says it fails")
@@ -476,6 +500,7 @@ def _rewrite_claims(
     gives: `stepscore.verifiers.steps.given`), and claims written with functions or
     moduli (``\\tan 45^\\circ = 1``, ``2^{10} \\equiv 1 \\pmod{11}``)."""
     claims, seen = [], set()
+    weighed = 0  # rewrites refuted at random points and weighed against the relations given
     previous = before[-1] if len(before) > 1 else None  # (the first is the problem)
     found = find_rewrites(text, opening) + find_factorizations(text)
     for rewrite in found + find_side_rewrites(text, previous):
@@ -484,7 +509,10 @@ def _rewrite_claims(
             continue
         seen.add(key)
         status, _, _, reason = decide_rewrite(rewrite)
-        if status == "refuted":
+        if status == "refuted" and weighed == MAX_RECONSIDERED:
+            status, reason = "unverifiable", "more rewrites differ than are weighed in a step"
+        elif status == "refuted":
+            weighed += 1
             lines = (*before, text[: _line_start(text, rewrite.start)])
             status, _, _, reason = reconsider(rewrite, lines) or (status, None, None, reason)
         span = (rewrite.start, rewrite.end)

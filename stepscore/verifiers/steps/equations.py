@@ -112,13 +112,14 @@ def find_transitions(text: str, before: str | None = None) -> list[Transition]:
         # LaTeX sets only the unknown ("150 + \\( x \\) = 500"): the equations are the prose's
         lines = plain_lines(_INLINE_LETTER.sub(_bare_letter, text))
     rounded_left = MAX_ROUNDED
+    listed = _listed(lines)
     for k, (line, offset, gap) in enumerate(lines):
         current = _equation(line, offset, functions, decimals=rounded_left > 0)
         if (
             current is not None
             and previous is not None
             and _follows(previous, current, gap)
-            and not _listed(lines, k)
+            and not listed[k]
         ):
             decimals = previous[4] or current[4]
             rounded_left -= decimals
@@ -195,15 +196,21 @@ def _arrow_pieces(
     return tuple(out)
 
 
-def _listed(lines: tuple[tuple[str, int, str | None], ...], k: int) -> bool:
-    """Whether line ``k`` is an item of a list: followed, through commas alone, by "and"
-    or "or" and another line ("$A$, $B$, and $C$")."""
-    for _, _, gap in lines[k + 1 :]:
-        if gap is None or LIST_JOIN.fullmatch(gap):
-            return gap is not None
-        if _COMMA.fullmatch(gap) is None:
-            return False
-    return False
+def _listed(lines: tuple[tuple[str, int, str | None], ...]) -> list[bool]:
+    """For each line, whether it is an item of a list: followed, through commas alone,
+    by "and" or "or" and another line ("$A$, $B$, and $C$"). One pass from the end."""
+    out = [False] * len(lines)
+    ahead = False  # what the gaps after line k say, read from the end
+    for k in range(len(lines) - 1, -1, -1):
+        out[k] = ahead
+        gap = lines[k][2]
+        if gap is None:
+            ahead = False
+        elif LIST_JOIN.fullmatch(gap):
+            ahead = True
+        elif _COMMA.fullmatch(gap) is None:
+            ahead = False
+    return out
 
 
 _COMMA = re.compile(r"\s*,?\s*")

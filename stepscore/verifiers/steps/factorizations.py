@@ -49,6 +49,8 @@ def find_factorizations(text: str) -> list[Rewrite]:
     if "=" not in text or "(" not in text:
         return []
     functions = function_letters(text)
+    said = _SAYS_SO.search(text)  # (read once: a line after it may be a factorization)
+    said_by = said.end() if said else len(text) + 1
     out = []
     for line, offset, _ in math_lines(text):
         if RELATION_BREAK.search(line):
@@ -57,7 +59,7 @@ def find_factorizations(text: str) -> list[Rewrite]:
         if len(segments) != 1 or len(segments[0]) != 2:
             continue
         (a, start), (b, at) = segments[0]
-        if _SAYS_SO.search(text, 0, offset) and _factorization(a, b, functions):
+        if said_by <= offset and _factorization(a, b, functions):
             lead = len(a) - len(a.lstrip())
             out.append(Rewrite(start + lead, at + len(b.rstrip()), a.strip(), b.strip()))
     return out

@@ -55,11 +55,15 @@ def find_named_values(
     if text.count("=") < 2:
         return []
     out = []
+    given_by: dict[str, int] = {}  # where each name is first given a value ("c ="), read once
     for m in _NAMED.finditer(text):
         expr, name = m["expr"].strip(), m["name"]
         if not _OPERATOR.search(expr) or _continues(text, m.start()):
             continue
-        if re.search(_GIVEN.format(name=name), text[: m.start()]):
+        if name not in given_by:
+            first = re.search(_GIVEN.format(name=name), text)
+            given_by[name] = first.end() if first else len(text) + 1
+        if given_by[name] <= m.start():
             continue
         after = text[m.end() : m.end() + _WINDOW]
         given = re.search(_GIVEN.format(name=name), after)
@@ -77,10 +81,13 @@ def find_named_values(
 def _continues(text: str, start: int) -> bool:
     """Whether the computation at ``start`` is the tail of a longer expression (``x + 2
     - 16 = x``): an operator, a relation or an operator command comes just before it."""
-    return _BEFORE.search(text, 0, start) is not None
+    at = start
+    while at > 0 and text[at - 1].isspace():
+        at -= 1
+    return _BEFORE.search(text, max(0, at - 5), at) is not None
 
 
-_BEFORE = re.compile(r"(?:[-+*/×÷·=<>^_]|\\(?:cdot|times|div|pm|mp|ast))\s*\Z")
+_BEFORE = re.compile(r"(?:[-+*/×÷·=<>^_]|\\(?:cdot|times|div|pm|mp|ast))\Z")
 
 
 def _decide(

@@ -203,6 +203,9 @@ def test_config_validates_and_bad_arguments_raise() -> None:
         CheckConfig(gray_rel_tol=2.0)
     with pytest.raises(TypeError):
         check_steps("3 + 4 = 7")  # type: ignore[arg-type]
+    for wrong in (None, b"3 + 4 = 7", 7):
+        with pytest.raises(TypeError, match="needs a str"):
+            check_text(wrong)  # type: ignore[arg-type]
 
 
 @settings(max_examples=300, deadline=None)
@@ -391,6 +394,16 @@ HOSTILE_STEPS = {
     "equations with decimals rewritten": "\\[ 0.11x + 0.22 = 0.33 \\] " * 2000,
     "sides worked on over and over": "\\[ x = 1 \\] Expanding the left side: $x$ " * 3000,
     "many decimals in each equation": "0.1x+0.2+0.3+0.4+0.5+0.6+0.7+0.8 = 1.7 gives " * 500,
+    # found by fuzzing: scans of the text before each line, claim or name (each was
+    # quadratic: 1.5 to 30 s), a search for points per wrong rewrite, a digit-run regex
+    "lines after no word of factoring": "$(x)=1$ " * 4000,
+    "equations one after another": "$x+1=2$ " * 2000,
+    "names given values": "1+1=c, " * 4000,
+    "slips one after another": "3 + 4 = 8; " * 1800,
+    "solutions refuted one after another": "$$2x=4 \\Rightarrow x=3.$$ " * 1000,
+    "runs of 999 digits": ("9" * 999 + " ") * 100,
+    "wrong rewrites in two letters": "$a^{21}b^{25} + a^{27}b^{16} + a^{29}b^{14} = 3$. "
+    + "".join(f"So $Q_{k} = (a+{k}b)^2 = a^2 + {k * k}b^2$. " for k in range(1, 40)),
 }
 
 
