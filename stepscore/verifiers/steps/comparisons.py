@@ -24,6 +24,7 @@ read.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Callable
 from fractions import Fraction
@@ -80,8 +81,8 @@ _TIGHT = 1e-9
 
 
 def find_comparisons(text: str) -> list[DecidedLink]:
-    """Each comparison of two values ``text`` writes in LaTeX, decided (see the module
-    docstring)."""
+    """Each comparison of two values ``text`` writes in LaTeX or says in words, decided
+    (see the module docstring)."""
     out: list[DecidedLink] = []
     begins = sentence_begins(text)
     if " than " in text:
@@ -161,7 +162,12 @@ def _compare(left: str, meaning: str, right: str) -> tuple[str, str] | None:
         return None
     x, y = a.value, b.value
     if a.approximate or b.approximate:
-        x, y = float(x), float(y)
+        try:
+            x, y = float(x), float(y)
+        except OverflowError:  # an exact side beyond a float's range, against an irrational
+            return None
+        if not (math.isfinite(x) and math.isfinite(y)):
+            return None
         if abs(x - y) <= _TIGHT * max(1.0, abs(x), abs(y)):
             return None
     holds = {

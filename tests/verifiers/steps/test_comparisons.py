@@ -48,6 +48,7 @@ NOT_READ = [
     "If 12 is greater than 15, she stops.",  # supposed, in words
     "1,500 is less than 600 grams",  # not read from inside a number
     "Is 99 less than 100?",
+    "\\(10^{400} < \\pi\\)",  # an exact side beyond a float, against an irrational one
 ]
 
 
