@@ -48,7 +48,7 @@ from stepscore.verifiers.steps.recompute import DecidedLink
 
 __all__ = ["APPLIED_EQUALS", "definitions", "definitions_in", "find_evaluations"]
 
-MAX_EVALUATIONS = 8  # read in one step
+MAX_EVALUATIONS = 8  # decided in one step
 MAX_DEFINITION_CHARS = 200
 # "f(x) = E": a letter applied to one letter (not f'(x), f^{-1}(x), f(x+1), f(2))
 _DEFINITION = re.compile(
@@ -112,7 +112,7 @@ def definitions_in(texts: Iterable[str]) -> dict[str, tuple[str, str]]:
         if "(" not in text or "=" not in text:
             continue
         for line, offset, _ in math_lines(text):
-            for piece in _pieces(line):
+            for piece, _ in _pieces(line):
                 m = _DEFINITION.match(piece)
                 if m is None:
                     continue
@@ -148,8 +148,9 @@ def find_evaluations(
     if not defined or "(" not in text:
         return []
     out: list[DecidedLink] = []
+    tried = 0
     for line, offset, _ in math_lines(text):
-        for piece in _pieces(line):
+        for piece, at in _pieces(line):
             m = _APPLIED.match(piece)
             if m is None or m["name"] not in defined:
                 continue
@@ -163,27 +164,29 @@ def find_evaluations(
             left, right = compile_side(substituted), compile_side(value)
             if left is None or right is None or not left.variables <= right.variables:
                 continue  # (a letter dropped: maybe a parameter the step has found)
+            tried += 1
+            if tried > MAX_EVALUATIONS:
+                return out
             rewrite = Rewrite(0, 0, substituted, value)
             status, _, _, reason = decide_rewrite(rewrite)
             if status == "refuted" and reconsider(rewrite, (*before, text[:offset])):
                 continue
             if status == "unverifiable":
                 continue
-            start = offset + line.find(piece)
+            start = offset + at
             why = f"{m['name']}({arg}) is {substituted}: {reason}"
             out.append(
                 DecidedLink(start, start + len(piece.rstrip()), piece.strip(), value, status, why)
             )
-            if len(out) >= MAX_EVALUATIONS:
-                return out
     return out
 
 
-def _pieces(line: str) -> list[str]:
-    """``line`` cut at commas, arrows and words: each piece one relation or chain."""
+def _pieces(line: str) -> list[tuple[str, int]]:
+    """``line`` cut at commas, arrows and words: each piece (one relation or chain) with
+    its offset in the line."""
     bounds = [0, *itertools.chain.from_iterable(m.span() for m in _CUT.finditer(line))]
     bounds.append(len(line))
-    return [line[a:b] for a, b in zip(bounds[0::2], bounds[1::2], strict=True)]
+    return [(line[a:b], a) for a, b in zip(bounds[0::2], bounds[1::2], strict=True)]
 
 
 def _substitute(body: str, var: str, arg: str) -> str:
