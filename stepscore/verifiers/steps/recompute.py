@@ -303,8 +303,8 @@ def _ring(side: tuple[Token, ...]) -> bool:
     )
 
 
-# a decimal as a problem writes it: "$4.20", "1.35 pounds", ".75 gift bags"
-_DECIMAL = re.compile(r"(?<![\d.,])\d{0,3}(?:,\d{3})*\.\d+(?!\.?\d)")
+# a decimal as a problem writes it: "$4.20", "1.35 pounds", ".75 gift bags", "$1,234.50"
+_DECIMAL = re.compile(r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+|\d*)\.\d+(?!\.?\d)")
 
 
 def given_decimals(problem: str) -> frozenset[str]:

@@ -346,6 +346,10 @@ def test_decimals_the_problem_gives_are_exact_inputs() -> None:
     assert [v.status for v in check_steps(split)] == ["verified", "verified"]
     shared = Trace.from_steps(["Each gets $4.20 / 4 = $1.05."], prompt=problem)
     assert check_steps(shared)[0].status == "verified"
+    rent = Trace.from_steps(
+        ["Together: $1234.50 + $2,000.25 = $3234.74."], prompt="Rent is $1234.50; fees $2,000.25."
+    )
+    assert check_steps(rent)[0].status == "refuted"  # 3234.75: large decimals are read too
 
 
 def test_durations_between_clock_times_are_checked() -> None:
