@@ -37,6 +37,7 @@ import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
+from stepscore.verifiers.math.expression import GREEK_LETTERS
 from stepscore.verifiers.steps.given import reconsider
 from stepscore.verifiers.steps.identities import (
     Rewrite,
@@ -69,13 +70,6 @@ _CUT = re.compile(r"[,;]|\\q?quad\b|\\text\s*\{[^{}]*\}|\\(?:Rightarrow|implies|
 _NESTED = re.compile(r"(?<![\\A-Za-z])([A-Za-z])\((?:\\left)?[A-Za-z]\(")
 _SOUGHT = re.compile(r"\b(?:such\s+that|satisf\w*|for\s+which|so\s+that)\W*$", re.IGNORECASE)
 _NAMED = re.compile(r"(?<![\\A-Za-z])([A-Za-z])\s*(?:\\left\s*)?\(")
-_GREEK = frozenset(
-    re.findall(
-        r"\w+",
-        "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda"
-        " mu nu xi rho varrho sigma tau upsilon phi varphi chi psi omega",
-    )
-)
 _COMMAND_OR_LETTER = re.compile(r"\\[A-Za-z]+|[A-Za-z]")
 _FUNCTION_CALL = re.compile(r"(?<![\\A-Za-z])[A-Za-z]\s*(?:\\left\s*)?\(")
 
@@ -205,5 +199,5 @@ def _letters(text: str) -> set[str]:
     return {
         m[0]
         for m in _COMMAND_OR_LETTER.finditer(text)
-        if m[0][0] != "\\" or m[0][1:].lower() in _GREEK
+        if m[0][0] != "\\" or m[0][1:] in GREEK_LETTERS
     }
