@@ -92,8 +92,7 @@ def find_comparisons(text: str) -> list[DecidedLink]:
     for line, offset, _ in math_lines(text):
         if _TRIGGER.search(line) is None or _NEGATED.search(line):
             continue
-        begun = begins(offset)
-        if HYPOTHETICAL.search(text, begun, offset) or _CONDITION.search(text, begun, offset):
+        if _supposed(text, begins, offset):
             continue  # supposed, asked for, or a condition written out: not asserted
         bounds = [0, *itertools.chain.from_iterable(m.span() for m in _CUT.finditer(line))]
         bounds.append(len(line))
@@ -108,8 +107,7 @@ def _prose(text: str, begins: Callable[[int], int]) -> list[DecidedLink]:
     """The comparisons ``text`` states in words between two values."""
     out = []
     for m in itertools.islice(_PROSE.finditer(text), MAX_COMPARISONS):
-        begun = begins(m.start())
-        if HYPOTHETICAL.search(text, begun, m.start()) or _CONDITION.search(text, begun, m.start()):
+        if _supposed(text, begins, m.start()):
             continue
         left = next(g for g in (m["left1"], m["left2"], m["left3"]) if g is not None)
         right = next(g for g in (m["right1"], m["right2"], m["right3"]) if g is not None)
@@ -122,6 +120,13 @@ def _prose(text: str, begins: Callable[[int], int]) -> list[DecidedLink]:
             said = f"is {m['not'] or ''}{m['way']} than {m['equal'] or ''}{right.strip()}"
             out.append(DecidedLink(m.start(), m.end(), left.strip(), said, status, reason))
     return out
+
+
+def _supposed(text: str, begins: Callable[[int], int], at: int) -> bool:
+    """Whether the sentence before ``at`` supposes what follows or writes it out as a
+    condition ("if", "we need", "the inequality becomes")."""
+    begun = begins(at)
+    return bool(HYPOTHETICAL.search(text, begun, at) or _CONDITION.search(text, begun, at))
 
 
 def _decided(segment: str, offset: int) -> list[DecidedLink]:

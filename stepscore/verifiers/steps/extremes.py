@@ -6,10 +6,10 @@ than 629 is $7^3 = 343$" or "the largest multiple of 13 less than 53 is $4 \\cdo
 base, it lies on the right side of the bound, and the next one up (or down) does not.
 A multiple may be given by its count ("the greatest multiple of 125 less than 555 is
 4": 4 times 125). "The largest prime less than 97 is 89" is decided the same way, by
-trial division, up to `MAX_PRIME`. "Less than" is strict; "less than or equal to", "at most", "not
-exceeding" are not (and so for "greater than" and "at least"). A claim the sentence
-supposes ("if", "whether", "we need") is not read, nor one whose value is not written
-in digits.
+trial division, up to `MAX_PRIME`. "Less than" is strict; "less than or equal to", "at
+most", "not exceeding" are not (and so for "greater than" and "at least"). A claim the
+sentence supposes ("if", "whether", "we need") is not read, nor one whose value is not
+written in digits.
 
 >>> [c.status for c in find_extremes("The largest power of 7 less than 629 is $7^3 = 343$.")]
 ['verified']
